@@ -1,0 +1,69 @@
+"""Counts over the built graph: entities per type (and how many are mapped), statements per
+relation, statements per section. All three are SPARQL aggregations run inside the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .vocab import PREFIXES
+
+TYPE_COUNTS = """
+SELECT ?type (COUNT(?e) AS ?entities) (SUM(IF(?mapped, 1, 0)) AS ?mapped) WHERE {
+  ?e exo:curationKey ?key ; a ?cls ; exo:isMapped ?mapped .
+  BIND(STRAFTER(STR(?cls), STR(exo:)) AS ?type)
+} GROUP BY ?type ORDER BY DESC(?entities) ?type
+"""
+RELATION_COUNTS = """
+SELECT ?relation (COUNT(?a) AS ?statements) WHERE {
+  ?a a exo:Assertion ; rdf:predicate ?p .
+  BIND(STRAFTER(STR(?p), STR(exo:)) AS ?relation)
+} GROUP BY ?relation ORDER BY DESC(?statements) ?relation
+"""
+SECTION_COUNTS = """
+SELECT ?section ?title (COUNT(?a) AS ?statements) WHERE {
+  ?a a exo:Assertion ; exo:section ?s .
+  ?s exo:sectionNumber ?section ; rdfs:label ?title .
+} GROUP BY ?section ?title ORDER BY ?section
+"""
+
+
+@dataclass
+class Stats:
+    entity_types: list[dict]
+    relations: list[dict]
+    sections: list[dict]
+
+    @property
+    def total_entities(self) -> int:
+        return sum(r["entities"] for r in self.entity_types)
+
+    @property
+    def total_statements(self) -> int:
+        return sum(r["statements"] for r in self.relations)
+
+
+def _rows(store: ox.Store, query: str) -> list[dict]:
+    solutions = store.query(query, prefixes=PREFIXES)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name in names:
+            term = solution[name]
+            value = term.value if term is not None else None
+            if isinstance(term, ox.Literal) and term.datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"):
+                value = int(value)
+            row[name] = value
+        rows.append(row)
+    return rows
+
+
+def _section_order(number: str) -> tuple:
+    head = number.split(".")
+    return (0, [int(p) for p in head]) if all(p.isdigit() for p in head) else (1 if number != "abstract" else -1, [0])
+
+
+def compute_stats(store: ox.Store) -> Stats:
+    sections = sorted(_rows(store, SECTION_COUNTS), key=lambda r: _section_order(r["section"]))
+    return Stats(entity_types=_rows(store, TYPE_COUNTS), relations=_rows(store, RELATION_COUNTS), sections=sections)

