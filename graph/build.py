@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class BuildResult:
     entities: int
     statements: int
     digest: str
+    graph: Graph = field(repr=False, compare=False, default=None)
 
 
 def data_digest(root: Path | None = None) -> str:
@@ -177,4 +178,5 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None) -> 
     if out_dir is not None:
         write_atomically(Path(out_dir), files)
     return BuildResult(out_dir=Path(out_dir) if out_dir is not None else None, files=files, triples=len(graph),
-                       entities=len(curation.entities), statements=len(curation.statements), digest=digest)
+                       entities=len(curation.entities), statements=len(curation.statements), digest=digest,
+                       graph=graph)

@@ -1,0 +1,65 @@
+"""Shared fixtures. The packaged graph is built once per test session into a temporary folder,
+so tests never depend on (or write to) the user's cache."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.build import build
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_TEXT = REPO.parent / "shared" / "seed" / "000_d38584e5f5a7abb3.txt"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Point ExoKG's cache at a per-session folder."""
+    folder = tmp_path_factory.mktemp("exokg-cache")
+    old = os.environ.get("EXOKG_CACHE")
+    os.environ["EXOKG_CACHE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("EXOKG_CACHE", None)
+    else:
+        os.environ["EXOKG_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The packaged graph, built once per session (a BuildResult with .graph and .out_dir)."""
+    return build(tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def built_dir(built) -> Path:
+    """The folder of that build: exokg.ttl, exokg.nt, exokg.jsonld, void.ttl."""
+    return built.out_dir
+
+
+@pytest.fixture(scope="session")
+def graph_file(built_dir) -> Path:
+    return built_dir / "exokg.nt"
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the packaged curated tables, for tests that break them on purpose."""
+    from graph.curation import data_dir
+
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target
+
+
+def require_tool(name: str, reason: str):
+    """Skip when an external tool is missing, except in CI, where it must be there."""
+    path = shutil.which(name)
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"{name} is required in CI ({reason}) but is not on PATH; .ci/run should install it")
+        pytest.skip(f"{name} not installed: {reason}")
+    return path

@@ -1,0 +1,73 @@
+"""The installed console script, run as a user runs it."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .conftest import IN_CI, REPO
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+@pytest.fixture(scope="module")
+def exokg() -> str:
+    """The `exokg` console script next to this interpreter (as installed by README's command)."""
+    candidate = Path(sys.executable).parent / "exokg"
+    if not candidate.exists():
+        found = shutil.which("exokg")
+        if found is None:
+            if IN_CI:
+                pytest.fail("the exokg console script is not installed; run README's setup command")
+            pytest.skip("exokg console script not installed (pip install -e '.[test]')")
+        candidate = Path(found)
+    return str(candidate)
+
+
+def run(exokg, *args, cwd=None):
+    return subprocess.run([exokg, *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_build_stats_validate_from_the_console_script(exokg, tmp_path):
+    out = tmp_path / "out"
+    built = run(exokg, "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"(\d+) entities, (\d+) statements, (\d+) triples", built.stdout)
+    for name in ("exokg.ttl", "exokg.nt", "exokg.jsonld", "void.ttl"):
+        assert (out / name).stat().st_size > 0
+    stats = run(exokg, "stats", "--graph", str(out), "--format", "tsv")
+    assert stats.returncode == 0, stats.stderr
+    assert "Statements per section" in stats.stdout and "\nT1\t" in stats.stdout
+    validated = run(exokg, "validate", "--graph", str(out))
+    assert validated.returncode == 0 and "conforms: 0 violations" in validated.stdout
+
+
+def test_bad_input_is_one_line_per_problem_and_exit_1(exokg, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    with (data / "curation" / "a.statements.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("x-1\tmiR-522\ttargets\tnobody" + "\t" * 11 + "3.1\t\t\tBroken on purpose.\n")
+    result = run(exokg, "build", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"a\.statements\.tsv:\d+: object 'nobody' is not an entity key\. Fix: ", result.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_graph_is_a_clear_error(exokg, tmp_path):
+    result = run(exokg, "stats", "--graph", str(tmp_path / "nowhere"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "does not exist. Fix: run `exokg build" in result.stderr
+
+
+def test_every_package_folder_is_listed_in_pyproject():
+    """An installed wheel must carry every subpackage: pyproject lists them explicitly."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "graph").rglob("__init__.py")}
+    assert folders - listed == set(), "add these packages to [tool.setuptools] packages in pyproject.toml"

@@ -1,0 +1,138 @@
+"""Data-integrity tests over every record: each failure says which row and how to fix it."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib.namespace import OWL, RDF
+
+from graph.build import jsonld_context
+from graph.curation import packaged_curation
+from graph.identifiers import split_curie
+from graph.ontology import load_ontology
+from graph.vocab import EXO
+
+from .conftest import IN_CI, REPO, SEED_TEXT
+
+GROUNDING_DIR = Path.home() / ".cache" / "exokg" / "grounding"
+
+
+@pytest.fixture(scope="module")
+def curation():
+    return packaged_curation()
+
+
+def test_vocabulary_matches_the_ontology():
+    """EXO (closed) lists exactly the terms the ontology declares."""
+    ontology = load_ontology().graph
+    declared = {str(s).removeprefix(str(EXO._NS)) for s in ontology.subjects(RDF.type, None)
+                if str(s).startswith(str(EXO._NS))}
+    in_code = {name for name in EXO.__annotations__}
+    assert declared - in_code == set(), "add these terms to graph/vocab.py EXO"
+    assert in_code - declared == set(), "declare these terms in ontology/exokg.ttl or drop them from EXO"
+    with pytest.raises(AttributeError):
+        EXO.confersResistanceto  # noqa: B018 - a typo must fail, not mint an IRI
+
+
+def test_every_relation_is_fully_described():
+    ontology = load_ontology()
+    for relation in ontology.relations.values():
+        assert relation.label and relation.definition, f"{relation.name}: add rdfs:label and skos:definition"
+        assert relation.sign in (-1, 0, 1), f"{relation.name}: exo:effectSign must be -1, 0 or +1"
+        assert relation.domain and relation.range, f"{relation.name}: give rdfs:domain and rdfs:range"
+        for cls in relation.domain | relation.range:
+            assert cls in ontology.classes, f"{relation.name}: {cls} is not a declared class"
+    assert (load_ontology().graph.value(predicate=RDF.type, object=OWL.Ontology)) is not None
+
+
+def test_ontology_has_version_iri_and_info():
+    graph = load_ontology().graph
+    ontology = graph.value(predicate=RDF.type, object=OWL.Ontology)
+    assert str(graph.value(ontology, OWL.versionIRI)).endswith("/" + load_ontology().version)
+
+
+def test_every_curie_is_valid(curation):
+    for entity in curation.entities.values():
+        for curie in filter(None, (entity.curie, *entity.xrefs)):
+            split_curie(curie)  # raises with a fix hint
+
+
+def test_labels_unique_per_type(curation):
+    seen = {}
+    for entity in curation.entities.values():
+        key = (entity.type, entity.label.casefold())
+        assert key not in seen, f"{entity.origin}: label '{entity.label}' also used by {seen.get(key)}"
+        seen[key] = entity.key
+
+
+def test_every_statement_fits_its_relation(curation):
+    ontology = load_ontology()
+    for statement in curation.statements:
+        relation = ontology.relations[statement.relation]
+        subject, obj = curation.entities[statement.subject], curation.entities[statement.object]
+        assert ontology.fits(subject.type, relation.domain), f"{statement.origin}: subject type {subject.type}"
+        assert ontology.fits(obj.type, relation.range), f"{statement.origin}: object type {obj.type}"
+
+
+def test_every_statement_has_provenance(curation):
+    for statement in curation.statements:
+        p = statement.provenance
+        assert p.section in curation.sections, f"{statement.origin}: unknown section"
+        assert len(p.summary) >= 10, f"{statement.origin}: write a one-line summary"
+        if p.section == "T1":
+            assert p.table_row, f"{statement.origin}: give the Table 1 row"
+
+
+def test_unnamed_table_rows_keep_no_name(curation):
+    """A Table 1 RNA the capture does not name is flagged, unlabelled beyond its row, and unmapped."""
+    for entity in curation.entities.values():
+        if entity.key.startswith("table1-row"):
+            assert entity.unnamed, f"{entity.origin}: flag it 'unnamed'"
+        if entity.unnamed:
+            assert entity.curie is None and not entity.synonyms, f"{entity.origin}: an unnamed RNA gets no name or id"
+            assert re.fullmatch(r"unnamed exosomal RNA \(Table 1 row \d+\)", entity.label), entity.origin
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@pytest.mark.skipif(not SEED_TEXT.exists() and not IN_CI, reason="the review text in ../shared/seed is not here")
+def test_summaries_are_in_our_own_words(curation):
+    """No curator summary or note shares a run of 8 words with the review."""
+    words = _words(SEED_TEXT.read_text(encoding="utf-8"))
+    n = 8
+    review_ngrams = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    texts = [(s.origin, s.provenance.summary) for s in curation.statements]
+    texts += [(e.origin, e.note) for e in curation.entities.values() if e.note]
+    copied = []
+    for origin, text in texts:
+        w = _words(text)
+        if any(tuple(w[i:i + n]) in review_ngrams for i in range(len(w) - n + 1)):
+            copied.append(origin)
+    assert not copied, f"rewrite these summaries in your own words: {copied[:10]}"
+
+
+def test_shipped_jsonld_context_is_current():
+    shipped = json.loads((REPO / "graph" / "data" / "context.jsonld").read_text(encoding="utf-8"))
+    assert shipped["@context"] == jsonld_context(), "regenerate graph/data/context.jsonld from jsonld_context()"
+
+
+def test_prefix_records_match_bioregistry():
+    pytest.importorskip("bioregistry")
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "update_prefixes.py"), "--check"])
+    assert result.returncode == 0, "run scripts/update_prefixes.py to regenerate graph/data/prefixes.json"
+
+
+@pytest.mark.skipif(not (GROUNDING_DIR / "hgnc_entries.tsv").exists() and not IN_CI,
+                    reason="grounding tables absent: run scripts/fetch_grounding_resources.sh")
+def test_identifiers_agree_with_offline_name_tables():
+    """Every HGNC, ChEBI, DOID, MONDO, GO and miRBase id exists and names the entity."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "grounding.py"), "check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"checked (\d+) identifiers, 0 problem", result.stdout)
