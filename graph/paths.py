@@ -348,9 +348,11 @@ class _Search:
         return found
 
     # -- backward bounds
-    def distances(self, bound: int | None) -> dict:
-        """Lower bounds on the hops from (node, needed sign) to a target; sign is always 1
-        unless a signed query asks for one."""
+    def distances(self, bound: int | None) -> tuple[dict, float]:
+        """Lower bounds on the hops from (node, needed sign) to a target, searched backwards up to
+        ``bound`` hops; the sign is always 1 unless a signed query asks for one. Returns the
+        bounds and the horizon up to which they are complete: a state missing from the bounds
+        needs more hops than the horizon (infinite when the search ran out of nodes)."""
         signed = self.want is not None
         dist: dict = {}
         frontier = []
@@ -373,11 +375,16 @@ class _Search:
                         dist[state] = level
                         nxt.append(state)
             frontier = nxt
-        return dist
+        return dist, (math.inf if not frontier else level)
 
     # -- enumeration
-    def paths_of_length(self, length: int, dist: dict) -> list:
-        """Every path of exactly ``length`` hops, unsorted (stops at the expansion limit)."""
+    def paths_of_length(self, length: int, dist: dict, horizon: float) -> list:
+        """Every path of exactly ``length`` hops, unsorted (stops at the expansion limit).
+
+        A branch is cut when the backward bounds show the target cannot be reached in the hops
+        left; beyond the bounds' horizon nothing is known, so the branch is kept (meet in the
+        middle: the backward search covers the last half of the path, the depth-first search
+        the first)."""
         found: list = []
         want = self.want
         signed = want is not None
@@ -402,7 +409,10 @@ class _Search:
                 if signed and composed == 0:
                     continue
                 d = dist.get((v, need))
-                if d is None or d > remaining - 1:
+                if d is None:
+                    if remaining - 1 <= horizon:
+                        continue
+                elif d > remaining - 1:
                     continue
                 self.expanded += 1
                 if self.limit is not None and self.expanded > self.limit:
@@ -439,15 +449,21 @@ class _Search:
 
     def run(self, k: int | None, max_hops: int | None) -> PathList:
         result = PathList()
-        dist = self.distances(max_hops)
+        # search backwards over the last half of the longest path allowed (all of it if unbounded)
+        bound = None if max_hops is None else (max_hops + 1) // 2
+        dist, horizon = self.distances(bound)
         start = dist.get((self.source, self.want if self.want is not None else 1))
-        result.shortest = start
         if start is None:
-            return result
-        reachable = len({v for v, _ in dist}) + 1
-        top = reachable if max_hops is None else min(max_hops, reachable)
+            if horizon == math.inf:
+                return result  # the target cannot be reached at all
+            start = horizon + 1
+        if max_hops is None:
+            # unbounded: no simple path is longer than the number of nodes that can reach the target
+            top = len({v for v, _ in dist}) + 1
+        else:
+            top = max_hops
         for length in range(start, top + 1):
-            found = self.paths_of_length(length, dist)
+            found = self.paths_of_length(length, dist, horizon)
             batch = sorted((self.as_dict(*f) for f in found), key=self._order)
             result.extend(batch)
             if self.truncated or (k is not None and len(result) >= k):
@@ -455,6 +471,7 @@ class _Search:
         if k is not None and len(result) > k:
             del result[k:]
         result.truncated = self.truncated
+        result.shortest = result[0]["length"] if result else None
         return result
 
 

@@ -38,6 +38,7 @@ class EXO(DefinedNamespace):
     BiologicalProcess: object
     CellType: object
     CellLine: object
+    Disease: object
     CancerType: object
     BodyFluid: object
     Organism: object

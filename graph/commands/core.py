@@ -63,4 +63,42 @@ def stats_command(graph_source: Path | None, fmt: str):
     click.echo(render(stats.sections, ["section", "title", "statements"], fmt))
 
 
-COMMANDS = [build_command, validate_command, stats_command]
+@click.command("coverage")
+@click.option("--review", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Review text to audit (default: ../shared/seed/ beside the repository, when present).")
+@click.option("--show", default=40, show_default=True, help="Uncovered tokens and ids listed at most.")
+@click.option("--strict", is_flag=True, help="Exit 1 when the audit finds uncovered tokens.")
+def coverage_command(review: Path | None, show: int, strict: bool):
+    """Curation coverage: counts, mapped shares, missing context/provenance, and a text audit."""
+    from ..coverage import CANONICAL_TARGET_TYPES, coverage, default_review_path
+    from ..curation import load_curation
+
+    review = review or default_review_path()
+    report = coverage(load_curation(), review.read_text(encoding="utf-8") if review else None)
+    rows = [{"type": t, "entities": n, "mapped": report.mapped_per_type.get(t, 0),
+             "mapped %": round(100 * report.mapped_share(t))} for t, n in report.entities_per_type.items()]
+    click.echo(f"Entities per type ({sum(report.entities_per_type.values())}):")
+    click.echo(render(rows, ["type", "entities", "mapped", "mapped %"]))
+    click.echo(f"Canonical identifiers for {', '.join(CANONICAL_TARGET_TYPES)}: {100 * report.target_share:.1f}% "
+               "(target 90%)")
+    click.echo(f"\nStatements per relation ({sum(report.statements_per_relation.values())}):")
+    click.echo(render([{"relation": r, "statements": n} for r, n in report.statements_per_relation.items()],
+                      ["relation", "statements"]))
+    click.echo("Statements per section:")
+    click.echo(render([{"section": s, "statements": n} for s, n in report.statements_per_section.items()],
+                      ["section", "statements"]))
+    click.echo(f"Assertions without cancer/drug/cell/fluid context: {len(report.lacking_context)}")
+    click.echo(f"Assertions (outside Table 1) without reference numbers: {len(report.lacking_references)}")
+    click.echo(f"Unnamed Table 1 RNAs (kept unnamed): {len(report.unnamed_rows)}")
+    if report.uncovered is None:
+        click.echo("Text audit: skipped (no review text found; pass --review FILE)")
+        return
+    click.echo(f"Text audit of {review.name}: {len(report.uncovered)} uncovered token(s); "
+               f"{report.ignored} occurrence(s) ignored as non-entities (graph/data/audit_ignore.tsv)")
+    for token in report.uncovered[:show]:
+        click.echo(f"  {token.kind:8} {token.token:20} x{token.count} lines {', '.join(map(str, token.lines[:5]))}")
+    if strict and report.uncovered:
+        raise SystemExit(1)
+
+
+COMMANDS = [build_command, validate_command, stats_command, coverage_command]

@@ -1,2 +1,78 @@
-"""Commands of this topic (filled in by its issue)."""
-COMMANDS: list = []
+"""viz: one self-contained, offline HTML page of the network (see docs/viz.md)."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from ..errors import QueryError
+from .core import GRAPH_OPTION
+
+
+def _query_text(value: str) -> str:
+    """A CONSTRUCT query given as a file, the name of a packaged query, or the text itself."""
+    path = Path(value)
+    if value.endswith((".rq", ".sparql")) or (len(value) < 256 and "\n" not in value and path.is_file()):
+        if not path.is_file():
+            raise QueryError(f"query file {value} does not exist. Fix: give an existing .rq file or the query text")
+        return path.read_text(encoding="utf-8")
+    if value.replace("-", "_").replace("_", "").isalnum():
+        packaged = resources.files("graph.queries").joinpath(f"{value}.rq")
+        if packaged.is_file():
+            return packaged.read_text(encoding="utf-8")
+        raise QueryError(f"no query file or packaged query named '{value}'. "
+                         "Fix: give a .rq file, a packaged query name, or CONSTRUCT { ... } WHERE { ... }")
+    return value
+
+
+@click.command("viz")
+@GRAPH_OPTION
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("exokg.html"),
+              show_default=True, help="HTML file to write (replaced atomically).")
+@click.option("--focus", metavar="ENTITY", help="Draw only what lies within --hops statements of this entity.")
+@click.option("--hops", type=click.IntRange(0, 10), default=1, show_default=True, help="Radius around --focus.")
+@click.option("--cancer", "cancers", multiple=True, metavar="CANCER",
+              help="Keep statements about this cancer or its subtypes (repeatable: any of them).")
+@click.option("--drug", "drugs", multiple=True, metavar="DRUG", help="Keep statements about this drug (repeatable).")
+@click.option("--relation", "relations", multiple=True, metavar="RELATION",
+              help="Keep statements with this relation, e.g. confersResistanceTo (repeatable).")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Keep entities of this type (and subtypes) and the statements among them (repeatable).")
+@click.option("--construct", metavar="QUERY",
+              help="Draw the result of a SPARQL CONSTRUCT query: a .rq file, a packaged query name or the text.")
+@click.option("--title", help="Page title (default: says what is drawn).")
+def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types, construct, title):
+    """Write one HTML page with the interactive network; it works offline and can be e-mailed.
+
+    \b
+    exokg viz                                    the whole graph
+    exokg viz --focus miR-21 --hops 2            two statements around miR-21
+    exokg viz --cancer lung-cancer --drug cisplatin
+    exokg viz --type MicroRNA --type GeneOrProtein --relation targets
+    exokg viz --construct my-query.rq            a CONSTRUCT result
+    """
+    from ..entities import resolve
+    from ..projection import projection
+    from ..viz import construct_view, graph_view, run_construct, select, write_html
+
+    if construct is not None:
+        if focus or cancers or drugs or relations or types:
+            raise click.UsageError("--construct draws the query result as it is; it does not combine with "
+                                   "--focus/--cancer/--drug/--relation/--type. Fix: filter in the query")
+        triples = run_construct(_query_text(construct), graph_source)
+        view = construct_view(triples, title=title or "ExoKG CONSTRUCT result", source=graph_source)
+    else:
+        G = projection(graph_source)
+        nodes, edges, description = select(G, focus=focus, hops=hops, cancers=cancers, drugs=drugs,
+                                           relations=relations, types=types, source=graph_source)
+        whole = description == "whole graph"
+        centre = [resolve(focus, graph_source).iri] if focus else []
+        view = graph_view(G, None if whole else nodes, None if whole else edges,
+                          title=title or ("ExoKG: " + description), description=description, highlight_nodes=centre)
+    path = write_html(view, out)
+    n_nodes, n_edges = view.counts
+    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {n_nodes} entities, {n_edges} statements")
+
+
+COMMANDS = [viz_command]

@@ -1,0 +1,135 @@
+"""Curation coverage: what the graph holds, how much of it is mapped, what lacks context or
+provenance, and a self-audit of the review text for names the lexicon does not cover.
+
+The audit scans the review for miRNA-, circRNA-, lncRNA- and gene-symbol-like tokens and
+reports every one that matches no entity key, label or synonym (after the same normalisation
+entity resolution uses). Tokens that are not entities (abbreviations such as TME, DNA, CRC used
+as words) are listed with a reason in ``graph/data/audit_ignore.tsv``.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .entities import normalize_name
+from .model import Curation
+
+CANONICAL_TARGET_TYPES = ("GeneOrProtein", "MicroRNA", "Drug", "CancerType", "CellType")
+
+TOKEN_PATTERNS = {
+    "miRNA": re.compile(r"\b(?:hsa-)?(?:miR|mir|miRNA|microRNA)[-–]?\s?\d+[a-z]?(?:[-–/]\d+[a-z]?)?(?:[-–]\s?[35]p)?"
+                        r"|\blet-7[a-z]?(?:-[35]p)?"),
+    "circRNA": re.compile(r"\b(?:hsa[-_])?circ(?:RNA)?[-_]?[A-Z0-9][A-Za-z0-9_-]*"),
+    "lncRNA": re.compile(r"\b(?:LINC\d{5}|lnc-[A-Za-z0-9]+|lncRNA\s[A-Z][A-Za-z0-9-]+|[A-Z][A-Z0-9]+-AS\d|"
+                         r"[A-Z][A-Z0-9]+-IT\d)\b"),
+    "gene": re.compile(r"(?<![\w-])(?:[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,4})?|[A-Z][a-z]{1,3}\d[A-Za-z0-9]*)(?![\w-])"),
+}
+# gene-like tokens must carry a digit or be at least 3 letters; 2-letter words are too ambiguous
+_GENE_MIN = re.compile(r"\d|[A-Z]{3,}")
+
+
+@dataclass
+class AuditToken:
+    kind: str
+    token: str
+    count: int
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class CoverageReport:
+    entities_per_type: dict[str, int]
+    mapped_per_type: dict[str, int]
+    statements_per_relation: dict[str, int]
+    statements_per_section: dict[str, int]
+    lacking_context: list[str]
+    lacking_references: list[str]
+    unnamed_rows: list[str]
+    uncovered: list[AuditToken] | None
+    ignored: int = 0
+
+    def mapped_share(self, etype: str) -> float:
+        total = self.entities_per_type.get(etype, 0)
+        return self.mapped_per_type.get(etype, 0) / total if total else 0.0
+
+    @property
+    def target_share(self) -> float:
+        total = sum(self.entities_per_type.get(t, 0) for t in CANONICAL_TARGET_TYPES)
+        mapped = sum(self.mapped_per_type.get(t, 0) for t in CANONICAL_TARGET_TYPES)
+        return mapped / total if total else 0.0
+
+
+def ignore_list() -> dict[str, str]:
+    text = resources.files("graph.data").joinpath("audit_ignore.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader((line for line in text.splitlines() if line and not line.startswith("#")), delimiter="\t")
+    return {normalize_name(row["token"]): row["reason"] for row in rows}
+
+
+def lexicon_names(curation: Curation) -> set[str]:
+    names = set()
+    for entity in curation.entities.values():
+        for name in (entity.key, entity.label, *entity.synonyms):
+            names.add(normalize_name(name))
+    return names
+
+
+def audit_text(text: str, curation: Curation) -> tuple[list[AuditToken], int]:
+    """Tokens of the text that look like ncRNA or gene names and match no lexicon name."""
+    names = lexicon_names(curation)
+    ignored = ignore_list()
+    found: dict[tuple[str, str], AuditToken] = {}
+    skipped = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("- ") and re.match(r"- \d", line):
+            continue  # the reference list: author names, journals
+        for kind, pattern in TOKEN_PATTERNS.items():
+            for match in pattern.finditer(line):
+                token = match.group(0).strip().rstrip("-–")
+                if kind == "gene" and not _GENE_MIN.search(token):
+                    continue
+                norm = normalize_name(token)
+                if norm in names or norm in ignored:
+                    skipped += norm in ignored
+                    continue
+                if kind == "lncRNA" and token.startswith("lncRNA "):
+                    if normalize_name(token[7:]) in names:
+                        continue
+                entry = found.setdefault((kind, token), AuditToken(kind, token, 0))
+                entry.count += 1
+                if lineno not in entry.lines:
+                    entry.lines.append(lineno)
+    return sorted(found.values(), key=lambda t: (t.kind, t.token)), skipped
+
+
+def coverage(curation: Curation, review_text: str | None = None) -> CoverageReport:
+    per_type = Counter(e.type for e in curation.entities.values())
+    mapped = Counter(e.type for e in curation.entities.values() if e.mapped)
+    context_columns = {"cancer", "drug", "cell_line", "donor_cell", "recipient_cell", "body_fluid"}
+    lacking_context = [s.id for s in curation.statements if not context_columns & {c for c, _ in s.context}]
+    lacking_refs = [s.id for s in curation.statements if not s.provenance.references and s.provenance.section != "T1"]
+    uncovered, ignored = (audit_text(review_text, curation) if review_text is not None else (None, 0))
+    return CoverageReport(
+        entities_per_type=dict(sorted(per_type.items())),
+        mapped_per_type=dict(sorted(mapped.items())),
+        statements_per_relation=dict(Counter(s.relation for s in curation.statements).most_common()),
+        statements_per_section=dict(sorted(Counter(s.provenance.section for s in curation.statements).items())),
+        lacking_context=lacking_context,
+        lacking_references=lacking_refs,
+        unnamed_rows=sorted(e.key for e in curation.entities.values() if e.unnamed),
+        uncovered=uncovered,
+        ignored=ignored,
+    )
+
+
+def default_review_path() -> Path | None:
+    """../shared/seed/<review>.txt beside the repository, when present."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "shared" / "seed" / "000_d38584e5f5a7abb3.txt"
+        if candidate.exists():
+            return candidate
+    return None

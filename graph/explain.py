@@ -1,0 +1,169 @@
+"""Mechanism chains: how an agent (an RNA, a protein, a cell type, an exosome source) leads to
+resistance or sensitivity to a drug, hop by hop, with each hop's context and evidence.
+
+A chain is a simple path (see :mod:`graph.paths`) from the agent whose **last hop** is
+``confersResistanceTo`` (sign +1) or ``reversesResistanceTo`` (sign -1) into the drug, and whose
+other hops use the mechanistic relations of :data:`MECHANISM_RELATIONS` (not ``biomarkerFor``,
+``detectedIn``, ``derivedFrom``, ``studiedIn`` or ``associatedWith``, which carry no mechanism).
+The chain's sign is the product of its hops' signs: +1 means the agent *increases resistance*,
+-1 that it *restores sensitivity*, 0 that some hop has no stated direction.
+
+**Which drug node.** The last hop may end at the drug asked for or at a narrower one (a drug
+class asked for matches its members). When the review names no drug, curators attach
+resistance to the umbrella entities ``chemotherapy`` / ``drug`` (CURATION.md); such a last hop
+is accepted too, because that is how the text states chemoresistance, but only when the
+statement's ``drug`` qualifier names the asked drug or names none. Chains ending in an umbrella
+*without* the drug named are marked ``"target_match": "umbrella"`` and ranked after every chain
+that names the drug (``umbrella=False`` drops them). Asking for ``chemotherapy`` itself accepts
+every drug context.
+
+**Context.** With ``cancer``, every hop must hold in that cancer or one of its subtypes (via
+``broader``), or carry no cancer context (a statement about ``cancer`` in general counts as none).
+For a specific drug, hops whose ``drug`` qualifier names another drug are dropped the same way.
+
+**Ranking** (documented in docs/paths.md), best first:
+
+1. target match: chains into the asked drug, or an umbrella whose statement names it, before
+   chains into an umbrella with no drug named;
+2. fewer hops;
+3. more supporting assertions: the statements behind every hop (parallel statements with the
+   same relation count each), plus *corroborating* statements, i.e. direct agent -> drug
+   resistance statements whose ``mechanism`` qualifier names one of the chain's intermediate
+   nodes;
+4. more hops whose cancer context explicitly matches ``cancer`` (with ``cancer`` only);
+5. lower hub cost (paths through less connected nodes), then names, for a stable order.
+
+Hubs (``cancer``, ``exosomes``, ``chemotherapy``, ``cancer-cell`` ...) never sit inside a chain,
+as in :mod:`graph.paths`.
+
+>>> G = nx.MultiDiGraph(); G.add_node("GC")
+>>> def edge(u, v, rel, sign, key, **context):
+...     _ = G.add_edge(u, v, key=key, relation=rel, sign=sign, context=context)
+>>> edge("CAF", "miR-522", "secretes", 1, "s1")
+>>> edge("miR-522", "ALOX15", "targets", -1, "s2", cancer=["GC"])
+>>> edge("ALOX15", "ferroptosis", "promotes", 1, "s3")
+>>> edge("ferroptosis", "chemotherapy", "reversesResistanceTo", -1, "s4", cancer=["GC"])
+>>> edge("miR-522", "chemotherapy", "confersResistanceTo", 1, "s5", cancer=["GC"], mechanism=["ferroptosis"])
+>>> for c in explain(G, "CAF", "chemotherapy", cancer="GC"):
+...     print(c["rank"], c["effect"], " > ".join(c["nodes"]), c["support"])
+1 resistance CAF > miR-522 > chemotherapy 2
+2 resistance CAF > miR-522 > ALOX15 > ferroptosis > chemotherapy 5
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import networkx as nx
+
+from .paths import (DEFAULT_LIMIT, HUB_KEYS, PathError, broader_ancestors, context_values, find_paths,
+                    hop_statements, narrower)
+
+RESISTANCE_RELATIONS = {"confersResistanceTo": 1, "reversesResistanceTo": -1}
+#: Relations a chain may use before its last hop.
+MECHANISM_RELATIONS = frozenset({
+    "targets", "sponges", "upregulates", "downregulates", "regulates", "activates", "inhibits",
+    "promotes", "suppresses", "secretes", "takenUpBy", "bindsTo", "interactsWith", "memberOf",
+    "delivers", "transports",
+})
+#: Drug entities that stand for "a drug the text does not name".
+UMBRELLA_DRUG_KEYS = ("chemotherapy", "drug")
+#: Cancer entities that stand for "no particular cancer".
+GENERIC_CANCER_KEYS = ("cancer",)
+EFFECTS = {1: "resistance", -1: "sensitivity", 0: "unsigned"}
+SIGNED_BY_EFFECT = {"resistance": "increases", "sensitivity": "decreases"}
+
+
+def _key(G, node) -> str:
+    key = G.nodes[node].get("key") if node in G else None
+    return key if key is not None else str(node)
+
+
+def _nodes_with_keys(G, keys) -> set:
+    keys = set(keys)
+    return {n for n in G if _key(G, n) in keys}
+
+
+def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
+            max_hops: int = 5, effect: str | None = None, umbrella: bool = True,
+            hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT) -> list[dict]:
+    """Ranked mechanism chains from ``agent`` to resistance or sensitivity to ``drug``.
+
+    ``broader`` maps a node to its broader node(s) (:func:`graph.paths.load_broader`); ``effect``
+    is ``"resistance"`` or ``"sensitivity"`` to keep only chains of that sign; ``k=None`` returns
+    every chain. Each chain is a path dict of :mod:`graph.paths` plus ``rank``, ``effect``,
+    ``target_match`` (``"drug"`` or ``"umbrella"``), ``support``, ``corroborating`` (statement
+    keys), ``context_matches`` and ``truncated`` (the enumeration cap was hit).
+    """
+    broader = broader or {}
+    if effect is not None and effect not in SIGNED_BY_EFFECT:
+        raise PathError(f"effect must be resistance or sensitivity, not {effect!r}")
+    for node, role in ((agent, "agent"), (drug, "drug"), (cancer, "cancer")):
+        if node is not None and node not in G:
+            raise PathError(f"{role} {node!r} is not a node of the graph")
+    umbrellas = _nodes_with_keys(G, UMBRELLA_DRUG_KEYS)
+    exact = narrower(broader, drug) & set(G)
+    drug_is_umbrella = drug in umbrellas
+    targets = set(exact)
+    if umbrella:
+        targets |= (umbrellas | broader_ancestors(broader, drug)) & set(G)
+    targets.discard(agent)
+    if not targets:
+        raise PathError(f"the agent is the drug itself ({_key(G, agent)}). Fix: give an agent that is not the drug")
+
+    context = {}
+    specific_cancer: set = set()
+    if cancer is not None:
+        specific_cancer = narrower(broader, cancer)
+        context["cancer"] = context_values(broader, cancer, _nodes_with_keys(G, GENERIC_CANCER_KEYS))
+    if not drug_is_umbrella:
+        context["drug"] = frozenset(exact | umbrellas | broader_ancestors(broader, drug))
+
+    found = find_paths(G, agent, targets, k=None, max_hops=max_hops, relations=MECHANISM_RELATIONS,
+                       last_relations=RESISTANCE_RELATIONS, context=context,
+                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
+
+    chains = []
+    for path in found:
+        last = hop_statements(G, path["hops"][-1])
+        if path["target"] in exact or drug_is_umbrella:
+            match = "drug"
+        elif any(exact & set((d.get("context") or {}).get("drug", ())) for d in last):
+            match = "drug"
+        else:
+            match = "umbrella"
+        corroborating = _corroborating(G, path, targets)
+        context_matches = 0
+        if cancer is not None:
+            for hop in path["hops"]:
+                if any(specific_cancer & set((d.get("context") or {}).get("cancer", ())) for d in hop_statements(G, hop)):
+                    context_matches += 1
+        support = sum(len(h["statements"]) for h in path["hops"]) + len(corroborating)
+        chains.append(dict(path, effect=EFFECTS[path["sign"]], target_match=match, support=support,
+                           corroborating=corroborating, context_matches=context_matches,
+                           truncated=found.truncated))
+    chains.sort(key=lambda c: (c["target_match"] != "drug", c["length"], -c["support"], -c["context_matches"],
+                               c["cost"], tuple(_key(G, n) for n in c["nodes"]),
+                               tuple(h["relation"] for h in c["hops"])))
+    if k is not None:
+        chains = chains[:k]
+    for rank, chain in enumerate(chains, 1):
+        chain["rank"] = rank
+    return chains
+
+
+def _corroborating(G: nx.MultiDiGraph, path: dict, targets: Collection) -> list:
+    """Keys of shortcut statements that support a chain: a resistance statement from a chain
+    node straight to a target whose ``mechanism`` qualifier names a node further along the chain
+    (``lnc-TALC confersResistanceTo temozolomide, mechanism C5-C5a`` supports
+    lnc-TALC > ... > C5-C5a > ... > temozolomide)."""
+    nodes = path["nodes"]
+    used = {key for hop in path["hops"] for key in hop["statements"]}
+    found = set()
+    for i, u in enumerate(nodes[:-2]):
+        later = set(nodes[i + 1:-1])
+        for t in targets:
+            for key, d in G[u].get(t, {}).items():
+                if (key not in used and d.get("relation") in RESISTANCE_RELATIONS
+                        and later & set((d.get("context") or {}).get("mechanism", ()))):
+                    found.add(key)
+    return sorted(found, key=str)

@@ -1,0 +1,1 @@
+"""The page template, script and stylesheet of ``exokg viz`` (inlined into every page)."""

@@ -1,0 +1,361 @@
+"""exokg viz without a browser: the page is self-contained, escapes data, filters correctly and
+is the same for the same input. Counts are read from the graph, never hard-coded."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph import viz
+from graph.cli import main
+from graph.errors import ExoKGError, QueryError
+from graph.projection import projection
+from graph.store import open_store
+from graph.vocab import PREFIXES
+
+XSS_LABEL = "<img src=x onerror=alert(1)>"
+BREAKOUT = "</script><script>alert(2)</script><!--"
+
+
+@pytest.fixture(scope="module")
+def G(graph_file):
+    return projection(graph_file)
+
+
+def payload_of(page: str) -> dict:
+    match = re.search(r'<script type="application/json" id="exokg-data">(.*?)</script>', page, re.S)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+def cli(argv, capsys):
+    """Run ``exokg`` in-process; (exit code, stdout, stderr)."""
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def narrower_pairs(graph_file) -> list[tuple[str, str]]:
+    query = "SELECT ?sub ?top WHERE { ?sub skos:broader+ ?top . ?top a exo:CancerType }"
+    return [(r["sub"].value, r["top"].value) for r in open_store(graph_file).query(query, prefixes=PREFIXES)]
+
+
+def mentions(G, edge, iris, column) -> bool:
+    u, v, k = edge
+    return u in iris or v in iris or bool(set(iris) & set(G.edges[u, v, k]["context"].get(column, [])))
+
+
+# ---- self-contained page
+
+
+def test_page_has_no_remote_resource(G):
+    page = viz.render_html(viz.graph_view(G))
+    assert not re.search(r"<(script|link|img|iframe|source|embed|object)\b[^>]*\b(src|href|data)\s*=\s*[\"']?\s*(https?:)?//",
+                         page, re.I)
+    assert not re.search(r"@import|url\(\s*[\"']?\s*(https?:)?//", page, re.I)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src &#x27;none&#x27;" in csp and "connect-src &#x27;none&#x27;" in csp
+    assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";")[0]
+
+
+def test_csp_hashes_match_the_inline_scripts(G):
+    page = viz.render_html(viz.graph_view(G))
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 2  # vis-network and the page script; the data block is not executed
+    for script in scripts:
+        assert viz._csp_hash(script) in page
+
+
+def test_inlined_vis_network_is_the_one_pyvis_ships():
+    js, css = viz._vis_assets()
+    assert f"@version {viz.VIS_VERSION}" in js
+    assert "div.vis-tooltip" in css
+
+
+def test_whole_graph_payload_counts(G):
+    payload = payload_of(viz.render_html(viz.graph_view(G)))
+    assert len(payload["nodes"]) == G.number_of_nodes()
+    assert len(payload["edges"]) == G.number_of_edges()
+    assert len({e["id"] for e in payload["edges"]}) == G.number_of_edges()
+    assert sum(t["count"] for t in payload["types"]) == G.number_of_nodes()
+    assert sum(r["count"] for r in payload["relations"]) == G.number_of_edges()
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in payload["nodes"])
+
+
+def test_encoding_per_type_and_relation(G):
+    payload = payload_of(viz.render_html(viz.graph_view(G)))
+    styles = {(t["color"], t["shape"]) for t in payload["types"]}
+    assert len(styles) == len(payload["types"]), "two types share colour and shape"
+    for t in payload["types"]:
+        assert payload["options"]["groups"][t["name"]]["shape"] == t["shape"]
+    by_name = {r["name"]: r for r in payload["relations"]}
+    for u, v, d in G.edges(data=True):
+        r = by_name[d["relation"]]
+        assert r["sign"] == d["sign"]
+        assert r["arrow"] == (None if d["symmetric"] else viz.ARROW_BY_SIGN[d["sign"]])
+    assert len(viz.RELATION_COLOURS) == len(set(viz.RELATION_COLOURS.values()))
+    sizes = {n["id"]: n["size"] for n in payload["nodes"]}
+    hub = max(G.nodes, key=G.degree)
+    lone = min(G.nodes, key=G.degree)
+    assert sizes[hub] > sizes[lone]
+
+
+def test_edge_record_carries_the_evidence(G):
+    u, v, k, d = next((u, v, k, d) for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[2])
+                      if d["references"] and d["context"])
+    record = next(e for e in viz.graph_view(G).edges if e["id"] == k)
+    assert record["summary"] == d["summary"]
+    assert record["references"] == d["references"]
+    assert record["section_title"] == d["section_title"]
+    column, values = next(iter(d["context"].items()))
+    shown = next(c for c in record["context"] if c["name"] == column)["values"]
+    assert shown == [G.nodes[x]["label"] if x in G else x for x in values]
+
+
+# ---- escaping
+
+
+def hostile_graph(G) -> nx.MultiDiGraph:
+    H = nx.MultiDiGraph(G)
+    node = sorted(H.nodes)[0]
+    H.nodes[node]["label"] = XSS_LABEL
+    H.nodes[node]["synonyms"] = [BREAKOUT]
+    u, v, k = sorted(H.edges(keys=True))[0]
+    H.edges[u, v, k]["summary"] = BREAKOUT
+    H.edges[u, v, k]["section_title"] = "<b onmouseover=alert(3)>x</b>"
+    return H
+
+
+def test_data_cannot_break_out_of_the_page(G):
+    H = hostile_graph(G)
+    page = viz.render_html(viz.graph_view(H, title=XSS_LABEL))
+    assert XSS_LABEL not in page
+    assert "alert(2)" not in page.replace("\\u003c/script\\u003e\\u003cscript\\u003ealert(2)", "")
+    assert page.count("</script>") == 3  # the data block, vis-network, the page script
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in page
+    payload = payload_of(page)  # the data round-trips exactly
+    assert XSS_LABEL in {n["label"] for n in payload["nodes"]}
+    assert BREAKOUT in {e["summary"] for e in payload["edges"]}
+    assert payload["title"] == XSS_LABEL
+
+
+def test_script_json_escapes_markup():
+    text = viz.script_json({"a": "</script>&<!--\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script>&<!--\u2028"}
+
+
+def test_page_script_never_uses_innerhtml():
+    script = (Path(viz.__file__).parent / "viz_assets" / "viz.js").read_text()
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
+
+
+def test_notebook_iframe_escapes_the_page(G):
+    frame = viz.notebook(viz.subgraph_view(hostile_graph(G), [sorted(G.nodes)[0]]), height=400)._repr_html_()
+    assert frame.startswith('<iframe srcdoc="') and 'height:400px' in frame
+    srcdoc = re.match(r'<iframe srcdoc="([^"]*)"', frame).group(1)
+    assert "<" not in srcdoc and '"' not in srcdoc
+    assert "sandbox=\"allow-scripts" in frame and "allow-same-origin" not in frame
+
+
+# ---- filters
+
+
+def test_cancer_filter_includes_subtypes(G, graph_file):
+    pairs = [(sub, top) for sub, top in narrower_pairs(graph_file)
+             if any(mentions(G, e, {sub}, "cancer") for e in G.edges(keys=True))]
+    assert pairs, "the curated data has no subtype with statements; the subtype rule goes untested"
+    sub, top = sorted(pairs)[0]
+    family = {top} | {s for s, t in narrower_pairs(graph_file) if t == top}
+    nodes, edges, _ = viz.select(G, cancers=[G.nodes[top]["key"]], source=graph_file)
+    expected = {e for e in G.edges(keys=True) if mentions(G, e, family, "cancer")}
+    assert set(edges) == expected
+    assert any(mentions(G, e, {sub}, "cancer") for e in edges)
+    assert set(nodes) == {u for u, _, _ in expected} | {v for _, v, _ in expected}
+
+
+def test_drug_and_relation_filters(G, graph_file):
+    drug = max((n for n in G if G.nodes[n]["type"] == "Drug" and G.nodes[n]["key"] != "drug"), key=G.degree)
+    key = G.nodes[drug]["key"]
+    narrower = {s for s, t in [(r["sub"].value, r["top"].value) for r in open_store(graph_file).query(
+        "SELECT ?sub ?top WHERE { ?sub skos:broader+ ?top }", prefixes=PREFIXES)] if t == drug}
+    _, edges, description = viz.select(G, drugs=[key], source=graph_file)
+    assert set(edges) == {e for e in G.edges(keys=True) if mentions(G, e, {drug} | narrower, "drug")}
+    assert G.nodes[drug]["label"] in description
+    relation = G.edges[edges[0]]["relation"]
+    _, both, _ = viz.select(G, drugs=[key], relations=[relation], source=graph_file)
+    assert set(both) == {e for e in edges if G.edges[e]["relation"] == relation}
+    label = G.edges[edges[0]]["relation_label"]
+    _, by_label, _ = viz.select(G, relations=[label.upper()], source=graph_file)
+    assert len(by_label) == sum(1 for *_, d in G.edges(data=True) if d["relation"] == relation)
+
+
+def test_type_filter_keeps_subtypes_and_edges_among_them(G, graph_file):
+    nodes, edges, _ = viz.select(G, types=["non-coding RNA"], source=graph_file)
+    rna_types = {"NonCodingRNA", "MicroRNA", "CircularRNA", "LongNonCodingRNA"}
+    assert set(nodes) == {n for n in G if G.nodes[n]["type"] in rna_types}
+    assert set(edges) == {(u, v, k) for u, v, k in G.edges(keys=True) if u in nodes and v in nodes}
+    mirna, _, _ = viz.select(G, types=["MicroRNA"], source=graph_file)
+    assert mirna and set(mirna) < set(nodes)
+
+
+def test_focus_hops(G, graph_file):
+    centre = max(G.nodes, key=G.degree)
+    key = G.nodes[centre]["key"]
+    nodes0, edges0, _ = viz.select(G, focus=key, hops=0, source=graph_file)
+    assert nodes0 == [centre] and all(u == v == centre for u, v, _ in edges0)
+    nodes1, edges1, description = viz.select(G, focus=key, hops=1, source=graph_file)
+    U = nx.Graph(G)
+    assert set(nodes1) == {centre} | set(U.neighbors(centre))
+    assert set(edges1) == {(u, v, k) for u, v, k in G.edges(keys=True) if u in nodes1 and v in nodes1}
+    nodes2, _, _ = viz.select(G, focus=key, hops=2, source=graph_file)
+    assert set(nodes2) == set(nx.single_source_shortest_path_length(U, centre, cutoff=2))
+    assert "around " + G.nodes[centre]["label"] in description
+
+
+def test_bad_filter_values_are_one_line_errors(G, graph_file, capsys):
+    for kwargs, fragment in (({"relations": ["causes"]}, "unknown relation 'causes'"),
+                             ({"types": ["Protein-ish"]}, "unknown entity type"),
+                             ({"cancers": ["cisplatin"]}, "no entity of type CancerType")):
+        with pytest.raises(ExoKGError, match=re.escape(fragment)):
+            viz.select(G, source=graph_file, **kwargs)
+    code, out, err = cli(["viz", "--graph", str(graph_file), "--relation", "causes", "-o", os.devnull], capsys)
+    assert code == 1 and err.startswith("error: unknown relation") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_empty_selection_is_an_error(G, graph_file):
+    with pytest.raises(viz.VizError, match="nothing to draw"):
+        viz.select(G, types=["Organism"], relations=["sponges"], source=graph_file)
+
+
+# ---- path and CONSTRUCT views
+
+
+def test_render_subgraph_for_a_path(G):
+    path = nx.shortest_path(nx.Graph(G), *sorted(nx.Graph(G).edges)[0])
+    u, v = path[0], path[1]
+    keys = [(a, b, k) for a, b, k in G.edges(keys=True) if {a, b} == {u, v}]
+    page = viz.render_subgraph(G, path, keys, title="path", highlight_edges=keys[:1], highlight_nodes=path)
+    payload = payload_of(page)
+    assert {n["id"] for n in payload["nodes"]} == set(path)
+    assert len(payload["edges"]) == len(keys)
+    assert [e["highlight"] for e in payload["edges"]].count(True) == 1
+    assert payload["edgeLabels"] is True
+    with pytest.raises(viz.VizError, match="no statement"):
+        viz.render_subgraph(G, path, [(u, v, "no-such-statement")])
+
+
+def test_construct_view_draws_triples(G, graph_file):
+    relation = sorted(d["relation"] for *_, d in G.edges(data=True))[-1]
+    triples = viz.run_construct(f"CONSTRUCT {{ ?s exo:{relation} ?o . ?s rdfs:label ?l }} "
+                                f"WHERE {{ ?s exo:{relation} ?o ; rdfs:label ?l }}", graph_file)
+    view = viz.construct_view(triples, source=graph_file)
+    expected = [(u, v) for u, v, d in G.edges(data=True) if d["relation"] == relation]
+    assert len(view.edges) == len(set(expected))
+    assert {e["relation"] for e in view.edges} == {relation}
+    for n in view.nodes:
+        assert n["label"] == G.nodes[n["id"]]["label"] and n["type"] == G.nodes[n["id"]]["type"]
+    # rdflib terms and literals that are not labels
+    from rdflib import Graph, Literal, URIRef
+    g = Graph()
+    g.add((URIRef("http://example.org/a"), URIRef("http://example.org/says"), Literal(XSS_LABEL)))
+    other = viz.construct_view(g, source=graph_file)
+    assert {n["type"] for n in other.nodes} == {"Resource", "Literal"}
+    assert XSS_LABEL in {n["label"] for n in other.nodes}
+    assert XSS_LABEL not in viz.render_html(other)
+
+
+def test_construct_rejects_select(graph_file):
+    with pytest.raises(QueryError, match="not a CONSTRUCT"):
+        viz.run_construct("SELECT * WHERE { ?s ?p ?o } LIMIT 1", graph_file)
+    with pytest.raises(QueryError, match="does not parse"):
+        viz.run_construct("CONSTRUCT { WHERE", graph_file)
+
+
+# ---- CLI, files, determinism
+
+
+def test_cli_views(G, graph_file, tmp_path, capsys):
+    centre = max(G.nodes, key=G.degree)
+    relation = sorted(d["relation"] for *_, d in G.edges(data=True))[0]
+    construct = f"CONSTRUCT {{ ?s exo:{relation} ?o }} WHERE {{ ?s exo:{relation} ?o }}"
+    runs = {"whole": [], "focus": ["--focus", G.nodes[centre]["key"], "--hops", "1"], "construct": ["--construct", construct]}
+    for name, args in runs.items():
+        out = tmp_path / f"{name}.html"
+        code, stdout, err = cli(["viz", "--graph", str(graph_file), "-o", str(out), *args], capsys)
+        assert code == 0, err
+        payload = payload_of(out.read_text())
+        assert f"{len(payload['nodes'])} entities, {len(payload['edges'])} statements" in stdout
+    assert len(payload_of((tmp_path / "whole.html").read_text())["nodes"]) == G.number_of_nodes()
+    focus = payload_of((tmp_path / "focus.html").read_text())
+    assert [n["id"] for n in focus["nodes"] if n["highlight"]] == [centre]
+    query = tmp_path / "q.rq"
+    query.write_text(construct)
+    code, _, _ = cli(["viz", "--graph", str(graph_file), "-o", str(tmp_path / "file.html"), "--construct", str(query)],
+                     capsys)
+    assert (tmp_path / "file.html").read_bytes() == (tmp_path / "construct.html").read_bytes()
+
+
+def test_cli_missing_folder_is_a_one_line_error(graph_file, tmp_path, capsys):
+    code, _, err = cli(["viz", "--graph", str(graph_file), "-o", str(tmp_path / "no" / "x.html")], capsys)
+    assert code == 1 and "does not exist" in err and err.count("\n") == 1
+
+
+def test_write_html_is_atomic(G, tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(viz.os, "replace", broken)
+    with pytest.raises(OSError):
+        viz.write_html(viz.subgraph_view(G, [sorted(G.nodes)[0]]), target)
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+    monkeypatch.undo()
+    viz.write_html("<p>new</p>", target)
+    assert target.read_text() == "<p>new</p>" and sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+def test_same_input_same_file_across_processes(graph_file, tmp_path):
+    """Hash seeds differ between the runs, so set and dict order cannot leak into the files."""
+    views = {"whole": [], "construct": ["--construct", "CONSTRUCT { ?s ?p ?o } WHERE { ?s exo:confersResistanceTo ?o . ?s ?p ?o }"]}
+    for name, args in views.items():
+        digests = set()
+        for seed in ("1", "2"):
+            out = tmp_path / f"{name}{seed}.html"
+            subprocess.run([sys.executable, "-m", "graph.cli", "viz", "--graph", str(graph_file), "-o", str(out), *args],
+                           check=True, env=dict(os.environ, PYTHONHASHSEED=seed), capture_output=True)
+            digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+        assert len(digests) == 1, name
+
+
+def test_layout_is_deterministic_and_spread(G):
+    view = viz.graph_view(G)
+    first, second = viz.compute_layout(view), viz.compute_layout(view)
+    assert first == second
+    assert len(set(first.values())) == len(first), "two nodes on the same spot"
+
+
+def test_large_graphs_trim_layout_work():
+    small, large = viz.layout_options(100, 100, positioned=False), viz.layout_options(2000, 2600, positioned=False)
+    assert small["physics"]["enabled"] and large["interaction"]["hideEdgesOnDrag"]
+    assert large["layout"]["improvedLayout"] is False
+    assert viz.layout_options(2000, 2600)["physics"]["enabled"] is False
+    H = viz.synthetic_graph(600)
+    assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, viz.synthetic_graph(600))
+    payload = payload_of(viz.render_html(viz.graph_view(H)))
+    assert len(payload["nodes"]) == 600 and payload["options"]["interaction"]["hideEdgesOnZoom"] is True
