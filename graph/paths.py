@@ -229,7 +229,7 @@ def _sort_key(value):
 
 
 class _Search:
-    """One query: filters compiled once, hop options cached per node."""
+    """One query: filters compiled once, each node's edges scanned at most once per direction."""
 
     def __init__(self, G, source, targets, *, relations, last_relations, include_types, exclude_types,
                  context, signed, undirected, hubs, max_degree, limit):
@@ -245,25 +245,50 @@ class _Search:
         if limit is not None and limit < 1:
             raise PathError("limit must be at least 1")
         self.G, self.source, self.targets = G, source, frozenset(targets)
-        self.succ, self.pred = G._succ, G._pred
+        self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
         self.want = SIGNS[signed] if signed else None
         self.undirected = undirected
         self.relations = frozenset(relations) if relations is not None else None
         self.last_relations = frozenset(last_relations) if last_relations is not None else self.relations
         self.include_types = frozenset(include_types) if include_types is not None else None
         self.exclude_types = frozenset(exclude_types or ())
-        self.context = {q: frozenset(v) for q, v in (context or {}).items()}
+        self.context = [(q, frozenset(v)) for q, v in (context or {}).items()]
         # default hubs are recognised by their key attribute, lazily (no pass over every node)
         self.hubs = None if hubs is None else frozenset(hubs)
         self.max_degree = max_degree
         self.limit = limit
         self.expanded = 0
         self.truncated = False
-        self._node_ok: dict = {}
+        self._ok: dict = {source: True}
         self._out: dict = {}
         self._in: dict = {}
+        self._last: dict = {}
+        self._mid: dict = {}
+        self.targets_sorted = sorted(self.targets, key=_sort_key)
+        self._within_cache = None
 
     # -- filters
+    def _node_ok(self, v) -> bool:
+        """May ``v`` be on a path other than as its target? (The source always may.)"""
+        attrs = self.attrs[v]
+        if v in self.targets:
+            ok = False
+        elif self.hubs is None:
+            key = attrs.get("key")
+            ok = (key if key is not None else v) not in HUB_KEYS
+        else:
+            ok = v not in self.hubs
+        if ok:
+            kind = attrs.get("type")
+            if self.include_types is not None and kind not in self.include_types:
+                ok = False
+            elif kind in self.exclude_types:
+                ok = False
+            elif self.max_degree is not None and len(self.succ[v]) + len(self.pred[v]) > self.max_degree:
+                ok = False
+        self._ok[v] = ok
+        return ok
+
     def _edge_ok(self, d, allowed) -> bool:
         if allowed is not None and d.get("relation") not in allowed:
             return False
@@ -271,123 +296,179 @@ class _Search:
             return False
         if self.context:
             ctx = d.get("context") or {}
-            for qualifier, accepted in self.context.items():
+            for qualifier, accepted in self.context:
                 values = ctx.get(qualifier)
                 if values and accepted.isdisjoint(values):
                     return False
         return True
 
-    def node_ok(self, v) -> bool:
-        """May ``v`` be an intermediate node?"""
-        ok = self._node_ok.get(v)
-        if ok is None:
-            attrs = self.G.nodes[v]
-            if self.hubs is None:
-                key = attrs.get("key")
-                ok = (key if key is not None else v) not in HUB_KEYS
-            else:
-                ok = v not in self.hubs
-            ok = ok and v not in self.targets
-            if ok:
-                kind = attrs.get("type")
-                if self.include_types is not None and kind not in self.include_types:
-                    ok = False
-                elif kind in self.exclude_types:
-                    ok = False
-                elif self.max_degree is not None and len(self.succ[v]) + len(self.pred[v]) > self.max_degree:
-                    ok = False
-            self._node_ok[v] = ok
-        return ok
-
-    def _options(self, u, outgoing: bool, final: bool) -> list:
-        """Hops leaving ``u`` (outgoing) or arriving at ``u`` (not outgoing), grouped by
-        neighbour, relation and direction: [(neighbour, relation, sign, reversed, keys)]."""
-        allowed = self.last_relations if final else self.relations
+    def _group(self, u, outgoing: bool) -> dict:
+        """Hops leaving ``u`` (outgoing) or arriving at it, grouped by (neighbour, relation,
+        reversed) -> [sign, keys]. A hop into a target is a last hop (``last_relations``); every
+        other neighbour must be allowed on a path."""
         along, against = (self.succ, self.pred) if outgoing else (self.pred, self.succ)
+        targets, ok, node_ok = self.targets, self._ok, self._node_ok
+        head_is_target = not outgoing and u in targets
         groups: dict = {}
-        for v, keydict in along[u].items():
-            if v == u:
-                continue
-            for key, d in keydict.items():
-                if self._edge_ok(d, allowed):
-                    entry = groups.get((v, d.get("relation"), False))
-                    if entry is None:
-                        groups[(v, d.get("relation"), False)] = entry = [d.get("sign", 0), []]
-                    entry[1].append(key)
-        for v, keydict in against[u].items():
-            if v == u:
-                continue
-            for key, d in keydict.items():
-                if (self.undirected or d.get("symmetric")) and self._edge_ok(d, allowed):
-                    entry = groups.get((v, d.get("relation"), True))
-                    if entry is None:
-                        groups[(v, d.get("relation"), True)] = entry = [d.get("sign", 0), []]
-                    entry[1].append(key)
-        return [(v, rel, sign, rev, keys) for (v, rel, rev), (sign, keys) in groups.items()]
+        for is_along, adjacency in ((True, along), (False, against)):
+            for v, keydict in adjacency[u].items():
+                if v == u:
+                    continue
+                final = v in targets if outgoing else head_is_target
+                if not (outgoing and final):
+                    good = ok.get(v)
+                    if good is None:
+                        good = node_ok(v)
+                    if not good:
+                        continue
+                allowed = self.last_relations if final else self.relations
+                for key, d in keydict.items():
+                    if not is_along and not (self.undirected or d.get("symmetric")):
+                        continue
+                    if self._edge_ok(d, allowed):
+                        group = (v, d.get("relation"), not is_along)
+                        entry = groups.get(group)
+                        if entry is None:
+                            groups[group] = entry = [d.get("sign", 0), []]
+                        entry[1].append(key)
+        return groups
 
-    def out_options(self, u, final: bool) -> list:
-        cache_key = (u, final)
-        found = self._out.get(cache_key)
+    def out_options(self, u) -> tuple[list, list]:
+        """(middle hops, last hops) leaving ``u``: [(next node, relation, sign, reversed, keys)]."""
+        found = self._out.get(u)
         if found is None:
-            found = []
-            for v, rel, sign, rev, keys in self._options(u, True, final):
-                if final:
-                    if v in self.targets:
-                        found.append((v, rel, sign, rev, keys))
-                elif v != self.source and self.node_ok(v):
-                    found.append((v, rel, sign, rev, keys))
-            self._out[cache_key] = found
+            targets, source = self.targets, self.source
+            middle, last = [], []
+            for (v, rel, rev), (sign, keys) in self._group(u, True).items():
+                if v in targets:
+                    last.append((v, rel, sign, rev, keys))
+                elif v != source:
+                    middle.append((v, rel, sign, rev, keys))
+            self._out[u] = found = (middle, last)
         return found
 
-    def in_options(self, v, final: bool) -> list:
-        """Hops arriving at ``v`` whose tail may start or continue a path."""
-        found = []
-        for u, rel, sign, rev, keys in self._options(v, False, final):
-            if u == self.source or self.node_ok(u):
-                found.append((u, rel, sign, rev, keys))
+    def pair_options(self, u, v, final: bool) -> list:
+        """The hops from ``u`` to the one node ``v`` (a target when ``final``), without scanning
+        the rest of ``u``'s edges: [(v, relation, sign, reversed, keys)]."""
+        if v == u:
+            return []
+        if not final:
+            good = self._ok.get(v)
+            if good is None:
+                good = self._node_ok(v)
+            if not good or v == self.source:
+                return []
+        allowed = self.last_relations if final else self.relations
+        groups: dict = {}
+        for is_along, adjacency in ((True, self.succ), (False, self.pred)):
+            keydict = adjacency[u].get(v)
+            if not keydict:
+                continue
+            for key, d in keydict.items():
+                if not is_along and not (self.undirected or d.get("symmetric")):
+                    continue
+                if self._edge_ok(d, allowed):
+                    group = (d.get("relation"), not is_along)
+                    entry = groups.get(group)
+                    if entry is None:
+                        groups[group] = entry = [d.get("sign", 0), []]
+                    entry[1].append(key)
+        return [(v, rel, sign, rev, keys) for (rel, rev), (sign, keys) in groups.items()]
+
+    def last_options(self, u) -> list:
+        """The last hops from ``u`` into a target, looked up per target (targets are few)."""
+        found = self._last.get(u)
+        if found is None:
+            if u in self._out:
+                found = self._out[u][1]
+            else:
+                found = [hop for t in self.targets_sorted for hop in self.pair_options(u, t, True)]
+            self._last[u] = found
         return found
 
-    # -- backward bounds
-    def distances(self, bound: int | None) -> tuple[dict, float]:
-        """Lower bounds on the hops from (node, needed sign) to a target, searched backwards up to
-        ``bound`` hops; the sign is always 1 unless a signed query asks for one. Returns the
-        bounds and the horizon up to which they are complete: a state missing from the bounds
-        needs more hops than the horizon (infinite when the search ran out of nodes)."""
+    def middle_options(self, u, within: set | None) -> list:
+        """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
+        time) is smaller than ``u``'s neighbourhood, only those nodes are looked up."""
+        if within is not None and u not in self._out and len(within) < len(self.succ[u]) + len(self.pred[u]):
+            cached = self._mid.get((u, id(within)))
+            if cached is None:
+                cached = [hop for v in within for hop in self.pair_options(u, v, False)]
+                self._mid[(u, id(within))] = cached
+            return cached
+        return self.out_options(u)[0]
+
+    def in_options(self, v) -> list:
+        """Hops arriving at ``v`` (last hops when ``v`` is a target): [(previous node, relation, sign)]."""
+        found = self._in.get(v)
+        if found is None:
+            found = [(u, rel, sign) for (u, rel, _rev), (sign, _keys) in self._group(v, False).items()]
+            self._in[v] = found
+        return found
+
+    def _cost_estimate(self, nodes) -> int:
+        succ, pred = self.succ, self.pred
+        return sum(len(succ[n]) + len(pred[n]) for n in nodes)
+
+    # -- bounds
+    def distances(self, max_hops: int | None) -> tuple[dict, float]:
+        """Lower bounds on the hops from (node, needed sign) to a target, and the horizon up to
+        which they are complete (a state missing from them needs more hops than the horizon;
+        infinite when the backward search ran out of nodes). The sign is always 1 unless a
+        signed query asks for one.
+
+        Bidirectional: with ``max_hops`` h, the backward search (from the targets) and a forward
+        search (from the source, whose only use is to scan, and cache, the edges the depth-first
+        search will need) together cover h levels, each step expanding whichever frontier is
+        cheaper (fewer edges to scan). The depth-first search then needs no bound on its first
+        levels and prunes the rest with the bounds."""
         signed = self.want is not None
         dist: dict = {}
-        frontier = []
+        back = []
         for t in sorted(self.targets, key=_sort_key):
-            for u, _rel, sign, _rev, _keys in self.in_options(t, final=True):
+            for u, _rel, sign in self.in_options(t):
                 state = (u, sign if signed else 1)
                 if state not in dist:
                     dist[state] = 1
-                    frontier.append(state)
-        level = 1
-        while frontier and (bound is None or level < bound):
-            level += 1
+                    back.append(state)
+        back_levels = 1
+        forward, seen, forward_levels = [self.source], {self.source}, 0
+        while back and (max_hops is None or back_levels + forward_levels < max_hops):
+            # at most two forward levels: deeper, the depth-first search would enumerate unpruned
+            # paths rather than scan nodes
+            if max_hops is not None and forward and forward_levels < 2 and (
+                    self._cost_estimate(n for n in forward) < self._cost_estimate(v for v, _ in back)):
+                nxt = []
+                for u in forward:
+                    for v, *_rest in self.out_options(u)[0]:
+                        if v not in seen:
+                            seen.add(v)
+                            nxt.append(v)
+                forward = nxt
+                forward_levels += 1
+                continue
+            back_levels += 1
             nxt = []
-            for v, s in frontier:
+            for v, s in back:
                 if v == self.source:
                     continue
-                for u, _rel, sign, _rev, _keys in self.in_options(v, final=False):
+                for u, _rel, sign in self.in_options(v):
                     state = (u, s * sign if signed else 1)
                     if state not in dist:
-                        dist[state] = level
+                        dist[state] = back_levels
                         nxt.append(state)
-            frontier = nxt
-        return dist, (math.inf if not frontier else level)
+            back = nxt
+        return dist, (math.inf if not back else back_levels)
 
     # -- enumeration
     def paths_of_length(self, length: int, dist: dict, horizon: float) -> list:
         """Every path of exactly ``length`` hops, unsorted (stops at the expansion limit).
 
         A branch is cut when the backward bounds show the target cannot be reached in the hops
-        left; beyond the bounds' horizon nothing is known, so the branch is kept (meet in the
-        middle: the backward search covers the last half of the path, the depth-first search
-        the first)."""
+        left; beyond the bounds' horizon nothing is known, so the branch is kept."""
         found: list = []
         want = self.want
         signed = want is not None
+        within = self._within(dist, horizon)
         on_path = {self.source}
         nodes = [self.source]
         hops: list = []
@@ -395,13 +476,14 @@ class _Search:
         def dfs(u, depth, sign):
             remaining = length - depth
             if remaining == 1:
-                for v, rel, s, rev, keys in self.out_options(u, final=True):
+                for v, rel, s, rev, keys in self.last_options(u):
                     composed = sign * s
                     if signed and composed != want:
                         continue
                     found.append((nodes + [v], hops + [(u, v, rel, s, rev, keys)], composed))
                 return False
-            for v, rel, s, rev, keys in self.out_options(u, final=False):
+            candidates = within.get(remaining - 1, set()) if remaining - 1 <= horizon != math.inf else None
+            for v, rel, s, rev, keys in self.middle_options(u, candidates):
                 if v in on_path:
                     continue
                 composed = sign * s
@@ -432,6 +514,21 @@ class _Search:
         dfs(self.source, 0, 1)
         return found
 
+    def _within(self, dist: dict, horizon: float) -> dict:
+        """For each r up to a finite horizon, the nodes that can reach a target within r hops."""
+        if self._within_cache is None:
+            within: dict = {}
+            if horizon != math.inf:
+                by_level: dict = {}
+                for (v, _s), d in dist.items():
+                    by_level.setdefault(d, set()).add(v)
+                running: set = set()
+                for r in range(1, int(horizon) + 1):
+                    running = running | by_level.get(r, set())
+                    within[r] = running
+            self._within_cache = within
+        return self._within_cache
+
     def cost(self, nodes) -> float:
         return round(sum(math.log2(1 + len(self.succ[v]) + len(self.pred[v])) for v in nodes[1:-1]), 6)
 
@@ -449,9 +546,7 @@ class _Search:
 
     def run(self, k: int | None, max_hops: int | None) -> PathList:
         result = PathList()
-        # search backwards over the last half of the longest path allowed (all of it if unbounded)
-        bound = None if max_hops is None else (max_hops + 1) // 2
-        dist, horizon = self.distances(bound)
+        dist, horizon = self.distances(max_hops)
         start = dist.get((self.source, self.want if self.want is not None else 1))
         if start is None:
             if horizon == math.inf:

@@ -52,7 +52,7 @@ from .vocab import PREFIXES
 VIS_VERSION = "9.1.2"
 LARGE_GRAPH = 500  # nodes: above this the page trims its layout work (see layout_options)
 GRAVITY = 1.0  # pull to the centre in compute_layout
-SPRING_PX = 45.0  # pixels per unit of the layout's natural distance k
+EDGE_PX = 140.0  # median length of a drawn statement, in pixels
 EDGE_LABEL_LIMIT = 40  # edges: at most this many, relation names are drawn on the edges
 
 # Colour and vis-network shape per entity type; the pair is unique per type.
@@ -91,7 +91,7 @@ RELATION_COLOURS: dict[str, str] = {
 }
 OTHER_RELATION_COLOUR = "#9e9e9e"
 ARROW_BY_SIGN = {1: "arrow", -1: "bar", 0: "circle"}
-SIGN_WORDS = {1: "+1 (increases)", -1: "-1 (decreases)", 0: "0 (no direction)"}
+SIGN_WORDS = {1: "+1, increases", -1: "-1, decreases", 0: "0, no direction"}
 
 CONTEXT_LABELS = {
     "cancer": "cancer", "drug": "drug", "cell_line": "cell line", "donor_cell": "donor cell",
@@ -471,7 +471,11 @@ def compute_layout(view: View, iterations: int | None = None) -> dict[str, tuple
         x += fx * step
         y += fy * step
         temperature -= cooling
-    scale = SPRING_PX / float(k)
+    if len(src):  # the median statement is EDGE_PX long, whatever the graph's size
+        reference = float(np.median(np.sqrt((x[src] - x[dst]) ** 2 + (y[src] - y[dst]) ** 2)))
+    else:
+        reference = float(k)
+    scale = EDGE_PX / max(reference, 1e-6)
     x, y = (x - x.mean()) * scale, (y - y.mean()) * scale
     return {nid: (round(float(x[i]), 1), round(float(y[i]), 1)) for i, nid in enumerate(ids)}
 

@@ -1,2 +1,51 @@
-"""Commands of this topic (filled in by its issue)."""
-COMMANDS: list = []
+"""export: the graph in RDF and graph formats, with a VoID/DCAT description (docs/export.md)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..export import FORMAT_NAMES, FORMATS, export, get_format
+from .core import GRAPH_OPTION
+
+
+class FormatChoice(click.Choice):
+    """The names of the format table; an unknown one is a one-line error listing them."""
+
+    def convert(self, value, param, ctx):
+        return get_format(value).name  # raises FormatError, which the CLI prints as one line
+
+
+def _formats_help() -> str:
+    lines = []
+    for fmt in FORMATS.values():
+        where = "folder" if fmt.folder else f"*{fmt.suffix}"
+        lines.append(f"{fmt.name:9} {where:9} {fmt.description}")
+    return "\b\n" + "\n".join(lines)
+
+
+@click.command("export", epilog="Formats:\n\n" + _formats_help() + "\n\nSee docs/export.md for what each format carries.")
+@click.option("--format", "fmt", required=True, type=FormatChoice(FORMAT_NAMES, case_sensitive=False),
+              help="Output format.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="File to write (one-file formats; default exokg.<suffix>) or folder (csv, kgx, neo4j; "
+                   "default exokg-<format>). A dataset description (VoID + DCAT) is written beside it.")
+@GRAPH_OPTION
+def export_command(fmt: str, out: Path | None, graph_source: Path | None):
+    """Export the graph for other tools: RDF (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads),
+    GraphML, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV."""
+    started = time.perf_counter()
+    result = export(fmt, out, graph_source)
+    for path, size in zip(result.paths, result.files.values()):
+        click.echo(f"wrote {path} ({size:,} bytes)")
+    if result.format.loses:
+        click.echo(f"{result.format.name} does not carry: " + "; ".join(result.format.loses) + ".")
+    else:
+        click.echo(f"{result.format.name} carries every triple of the graph.")
+    for what, count in result.dropped.items():
+        click.echo(f"warning: not carried by {result.format.name}: {what} ({count} triple(s))", err=True)
+    click.echo(f"exported in {time.perf_counter() - started:.1f} s")
+
+
+COMMANDS = [export_command]

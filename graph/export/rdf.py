@@ -23,6 +23,7 @@ three graphs of an assertion are tied together by their names).
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -101,6 +102,21 @@ def _sorted_quads(graph: Graph) -> list[ox.Quad]:
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
+def _sorted_header(data: bytes) -> bytes:
+    """Sort the leading ``@prefix`` lines (pyoxigraph writes them in its own map order)."""
+    lines = data.split(b"\n")
+    count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+    return b"\n".join(sorted(lines[:count]) + lines[count:])
+
+
+def _sorted_namespaces(data: bytes) -> bytes:
+    """Sort the ``xmlns`` attributes of the RDF/XML root element."""
+    start = data.index(b"<rdf:RDF ")
+    end = data.index(b">", start)
+    attributes = sorted(re.findall(rb'xmlns(?::[^=\s]+)?="[^"]*"', data[start:end]))
+    return data[:start] + b"<rdf:RDF " + b" ".join(attributes) + data[end:]
+
+
 def write_turtle(source: ExportSource) -> bytes:
     return to_turtle(source.graph)
 
@@ -115,12 +131,13 @@ def write_jsonld(source: ExportSource) -> bytes:
 
 
 def write_rdfxml(source: ExportSource) -> bytes:
-    return ox.serialize(_sorted_triples(source.graph), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    data = ox.serialize(_sorted_triples(source.graph), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    return _sorted_namespaces(data)
 
 
 def write_trig(source: ExportSource) -> bytes:
     prefixes = {**jsonld_context(), **PREFIXES}
-    return ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return _sorted_header(ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes))
 
 
 def write_nquads(source: ExportSource) -> bytes:

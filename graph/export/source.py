@@ -25,6 +25,7 @@ from ..rdf import new_graph
 from ..store import graph_file
 from ..vocab import ONTOLOGY_IRI
 from .view import GraphView, build_view
+from .errors import ExportError
 
 
 @dataclass
@@ -66,7 +67,6 @@ def recorded_version(path: Path, triples: int) -> str | None:
 def release_date() -> dt.date | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
-        from . import ExportError
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
@@ -103,7 +103,6 @@ def load_source(source: Path | str | None = None) -> ExportSource:
     try:
         graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     except Exception as err:  # rdflib raises several unrelated types for bad syntax
-        from . import ExportError
         reason = " ".join(str(err).split())[:300]
         raise ExportError(f"cannot read {path}: {reason}. Fix: rebuild it with `exokg build --out DIR` "
                           "and point --graph at that folder") from None

@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from ..model import QUALIFIERS
 from ..ontology import load_ontology
 from ..vocab import ASSERTION, EXO
+from .errors import ExportError
 
 SEPARATOR = "|"  # joins list values in every flat format (the curation tables' own separator)
 CONTEXT_COLUMNS = tuple(q.column for q in QUALIFIERS)
@@ -98,7 +99,6 @@ class GraphView:
 
 def _one(values: list, what: str, subject) -> object:
     if len(values) != 1:
-        from . import ExportError
         raise ExportError(f"{subject} has {len(values)} {what} values, expected one. Fix: rebuild the graph with `exokg build`")
     return values[0]
 
@@ -161,7 +161,6 @@ def build_view(graph: Graph) -> GraphView:
                 dropped[f"assertion property {p}"] += len(values)
         predicate = _one(props[RDF.predicate], "rdf:predicate", a)
         if predicate not in relations:
-            from . import ExportError
             raise ExportError(f"{a} asserts {predicate}, which is not a relation of the ontology. "
                               "Fix: rebuild the graph with `exokg build`")
         relation = relations[predicate]

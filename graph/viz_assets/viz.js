@@ -4,7 +4,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("exokg-data").textContent);
   var timings = { scriptStart: performance.now() };
-  var api = { data: data, timings: timings, ready: false, errors: [] };
+  var api = { data: data, timings: timings, ready: false, errors: [], layouts: 0 };
   window.exokg = api;
   window.addEventListener("error", function (event) { api.errors.push(String(event.message)); });
 
@@ -138,6 +138,7 @@
   network.on("stabilizationIterationsDone", function () {
     if (!timings.stabilizationDone) timings.stabilizationDone = performance.now();
     if (data.freeze) network.setOptions({ physics: { enabled: false } });
+    api.layouts += 1;
     markReady();
   });
   network.on("stabilized", function () { if (!timings.stabilized) timings.stabilized = performance.now(); });

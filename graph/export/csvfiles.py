@@ -1,0 +1,58 @@
+"""Nodes/edges CSV for Cytoscape and Gephi: ``nodes.csv`` and ``edges.csv``.
+
+Gephi's spreadsheet import reads the column names as they are (``Id``, ``Label``; ``Source``,
+``Target``, ``Type`` = Directed or Undirected, ``Id``, ``Label``); in Cytoscape import
+``edges.csv`` as a network (Source -> source node, Target -> target node) and ``nodes.csv`` as a
+node table keyed by ``Id``. Node ids and entity references are IRIs; lists are joined with
+``|``; booleans are ``true``/``false``; a missing value is an empty cell.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .source import ExportSource
+from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
+
+NODE_COLUMNS = ("Id", "Label", "key", "type", "curie", "mapped", "synonyms", "xrefs", "broader", "unnamed", "note")
+EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "relation", "sign", "symmetric", "assertion", "context",
+                *CONTEXT_COLUMNS, "section", "section_title", "table_row", "references", "reference_ids", "summary",
+                "review")
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def node_row(node: Node) -> dict[str, str]:
+    return {"Id": node.iri, "Label": node.label, "key": node.key, "type": node.type, "curie": node.curie,
+            "mapped": _bool(node.mapped), "synonyms": SEPARATOR.join(node.synonyms),
+            "xrefs": SEPARATOR.join(node.xrefs), "broader": node.broader, "unnamed": _bool(node.unnamed),
+            "note": node.note}
+
+
+def edge_row(edge: Edge, view: GraphView) -> dict[str, str]:
+    return {"Source": edge.source, "Target": edge.target, "Type": "Undirected" if edge.symmetric else "Directed",
+            "Id": edge.id, "Label": edge.relation_label, "relation": edge.relation, "sign": str(edge.sign),
+            "symmetric": _bool(edge.symmetric), "assertion": edge.assertion, "context": view.context_text(edge),
+            **{column: SEPARATOR.join(values) for column, values in edge.context},
+            "section": edge.section, "section_title": edge.section_title,
+            "table_row": "" if edge.table_row is None else str(edge.table_row),
+            "references": SEPARATOR.join(str(n) for n in edge.references),
+            "reference_ids": SEPARATOR.join(edge.reference_ids), "summary": edge.summary, "review": edge.review}
+
+
+def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]], header: tuple[str, ...] | None = None) -> bytes:
+    """RFC 4180 CSV (quoted where needed, ``\\n`` line ends), UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header or columns)
+    for row in rows:
+        writer.writerow([row[c] for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_csv(source: ExportSource) -> dict[str, bytes]:
+    view = source.view
+    return {"nodes.csv": to_csv(NODE_COLUMNS, [node_row(n) for n in view.nodes]),
+            "edges.csv": to_csv(EDGE_COLUMNS, [edge_row(e, view) for e in view.edges])}

@@ -1,0 +1,81 @@
+"""The dataset description written with every export: VoID (from graph/build.py) plus DCAT.
+
+It states the version, licence, source review, release date (never the clock: see
+:mod:`graph.export.source`), counts per class and relation, example resources, and one
+``dcat:Distribution`` per file written, with its media type, size, SHA-256 checksum, the
+specification it follows and what the format cannot carry. No blank nodes are used.
+"""
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from ..build import DATASET_IRI, void_description
+from ..vocab import ONTOLOGY_IRI
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA = "https://www.iana.org/assignments/media-types/"
+MEDIA_TYPES = {  # file suffix -> (media type, registered with IANA)
+    ".ttl": ("text/turtle", True), ".nt": ("application/n-triples", True), ".jsonld": ("application/ld+json", True),
+    ".rdf": ("application/rdf+xml", True), ".trig": ("application/trig", True), ".nq": ("application/n-quads", True),
+    ".graphml": ("application/graphml+xml", False), ".csv": ("text/csv", True),
+    ".tsv": ("text/tab-separated-values", True),
+}
+KEYWORDS = ("exosomes", "extracellular vesicles", "cancer drug resistance", "chemoresistance", "non-coding RNA",
+            "knowledge graph")
+
+
+def media_type(name: str) -> tuple[str, bool]:
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    return MEDIA_TYPES.get(suffix, ("application/octet-stream", True))
+
+
+def dataset_description(source, fmt, files: dict[str, bytes]) -> Graph:
+    """VoID + DCAT for ``source`` exported as ``fmt`` (an ExportFormat) into ``files``."""
+    ds = DATASET_IRI
+    # void_description reads the entities by key (for the count and the example resources) and
+    # a digest for the version, which is replaced by the export's own version right after.
+    graph = void_description(source.graph, SimpleNamespace(entities=source.view.entities), "0" * 12)
+    graph.bind("dcat", DCAT)
+    graph.bind("spdx", SPDX)
+    graph.remove((ds, DCTERMS.hasVersion, None))
+    graph.add((ds, DCTERMS.hasVersion, Literal(source.version)))
+    graph.add((ds, RDF.type, DCAT.Dataset))
+    graph.add((ds, DCAT.version, Literal(source.version)))
+    graph.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
+    for keyword in KEYWORDS:
+        graph.add((ds, DCAT.keyword, Literal(keyword, lang="en")))
+    if source.issued is not None:
+        graph.add((ds, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)))
+    else:
+        graph.add((ds, RDFS.comment, Literal(
+            "No release date is recorded: set SOURCE_DATE_EPOCH, or dcterms:modified on the ontology, to state one.")))
+
+    loss = "; ".join(fmt.loses) if fmt.loses else "Carries every triple of the graph."
+    for name in sorted(files):
+        content = files[name]
+        dist = URIRef(f"{ds}/distribution/{fmt.name}/{quote(name, safe='')}")
+        checksum = URIRef(f"{dist}/sha256")
+        mime, registered = media_type(name)
+        graph.add((ds, DCAT.distribution, dist))
+        graph.add((dist, RDF.type, DCAT.Distribution))
+        graph.add((dist, DCTERMS.title, Literal(name)))
+        graph.add((dist, DCTERMS.description, Literal(f"{fmt.description}. {loss}")))
+        graph.add((dist, DCTERMS.format, Literal(mime)))
+        if registered:
+            graph.add((dist, DCAT.mediaType, URIRef(IANA + mime)))
+        graph.add((dist, DCTERMS.conformsTo, URIRef(fmt.spec)))
+        graph.add((dist, DCTERMS.license, URIRef(str(graph.value(ds, DCTERMS.license)))))
+        graph.add((dist, DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)))
+        graph.add((dist, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary)))
+        if source.issued is not None:
+            graph.add((dist, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)))
+    return graph

@@ -1,0 +1,149 @@
+"""Benchmark: time from load to a stable, interactive network in headless chromium.
+
+For the whole curated graph and a synthetic graph (2,000 nodes by default) it opens, offline,
+pages written three ways and reads the page's own clock (``performance.now()``, which starts
+at navigation):
+
+- exokg: the default page; the layout is computed in Python when the file is written
+  (graph.viz.compute_layout), physics starts off, so the page is ready at its first frame;
+- stabilise-then-freeze: no positions; vis-network's Barnes-Hut physics runs (fixed seed,
+  fewer iterations for large graphs) and is switched off when it has stabilised;
+- baseline: pyvis's default options (dynamic smooth edges, 1,000 stabilisation iterations,
+  physics left on); "stable" is vis-network's ``stabilized`` event (the simulation at rest).
+
+Writes a Markdown report (default docs/bench_viz.md). Needs chromium and chromedriver.
+
+    python scripts/bench_viz.py [--runs 3] [--nodes 2000] [--out docs/bench_viz.md]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from graph import viz
+from graph.projection import projection
+
+REPO = Path(__file__).resolve().parents[1]
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+         "--window-size=1280,860")
+TIMEOUT = 90.0
+
+
+def start_browser(profile: str):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not chromedriver:
+        sys.exit("error: chromium and chromedriver are needed. Fix: apt-get install -y chromium chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in FLAGS + (f"--user-data-dir={profile}",):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                           {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    return driver, chromium
+
+
+def measure(driver, path: Path, stable_key: str) -> dict:
+    """Load the page; page-clock milliseconds when it became ready and when it was stable."""
+    driver.get("about:blank")
+    driver.get(path.resolve().as_uri())
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        timings = driver.execute_script("return window.exokg && window.exokg.timings")
+        if timings and timings.get(stable_key):
+            return timings
+        time.sleep(0.02)
+    timings = driver.execute_script("return window.exokg && window.exokg.timings") or {}
+    timings[stable_key] = float("inf")
+    return timings
+
+
+def variants(view: viz.View) -> dict[str, tuple[str, str, float]]:
+    """name -> (html, the timing that means 'stable', seconds Python took to write it)."""
+    out = {}
+    start = time.perf_counter()
+    out["exokg: layout when written, frozen"] = (viz.render_html(view), "ready")
+    python_s = time.perf_counter() - start
+    out["exokg: layout when written, frozen"] += (python_s,)
+    start = time.perf_counter()
+    html = viz.render_html(view, layout=False)
+    out["stabilise-then-freeze in the browser"] = (html, "ready", time.perf_counter() - start)
+    baseline = viz.pyvis_default_options()
+    start = time.perf_counter()
+    html = viz.render_html(view, options=baseline, layout=False, freeze=False)
+    out["baseline: pyvis default physics"] = (html, "stabilized", time.perf_counter() - start)
+    return out
+
+
+def fmt(ms: float) -> str:
+    return "did not settle in %d s" % TIMEOUT if ms == float("inf") else f"{ms / 1000:.2f} s"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "bench_viz.md")
+    args = parser.parse_args(argv)
+
+    graphs = {"whole curated graph": projection(), f"synthetic {args.nodes:,}-node graph": viz.synthetic_graph(args.nodes)}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="exokg-bench-") as folder:
+        driver, _ = start_browser(os.path.join(folder, "profile"))
+        try:
+            version = driver.capabilities.get("browserVersion", "?")
+            for gname, G in graphs.items():
+                view = viz.graph_view(G)
+                for vname, (html, key, python_s) in variants(view).items():
+                    path = Path(folder) / f"{len(rows)}.html"
+                    path.write_text(html, encoding="utf-8")
+                    runs = [measure(driver, path, key) for _ in range(args.runs)]
+                    stable = statistics.median(r[key] for r in runs)
+                    ready = statistics.median(r.get("ready", float("inf")) for r in runs)
+                    rows.append((gname, G.number_of_nodes(), G.number_of_edges(), vname, python_s, ready, stable))
+                    print(f"{gname:28} {vname:40} write {python_s:5.2f} s  interactive {fmt(ready):>10}  "
+                          f"stable {fmt(stable):>10}", flush=True)
+        finally:
+            driver.quit()
+
+    lines = [
+        "# exokg viz: time to a stable, interactive network",
+        "",
+        "Written by `python scripts/bench_viz.py` (median of %d loads per page, headless chromium, offline)." % args.runs,
+        "Times are the page's own clock from navigation start: *interactive* is the first frame",
+        "after which the reader can pan, zoom, hover and search; *stable* is when nodes stop moving",
+        "(physics switched off, or for the baseline vis-network's `stabilized` event). *Write* is the",
+        "Python time to build the page (for the exokg page it includes the layout).",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"chromium {version}, vis-network {viz.VIS_VERSION} (from pyvis), flags `{' '.join(FLAGS)}`.",
+        "",
+        "| graph | nodes | edges | page | write | interactive | stable |",
+        "|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for gname, n, m, vname, python_s, ready, stable in rows:
+        lines.append(f"| {gname} | {n:,} | {m:,} | {vname} | {python_s:.2f} s | {fmt(ready)} | {fmt(stable)} |")
+    target = [r for r in rows if r[0].startswith("synthetic") and r[3].startswith("exokg")]
+    if target:
+        verdict = "met" if target[0][6] < 3000 else "NOT met"
+        lines += ["", f"Target (< 3 s to a stable network for {args.nodes:,} nodes): **{verdict}** "
+                      f"({fmt(target[0][6])} in the browser, plus {target[0][4]:.2f} s to write the file)."]
+    lines += [""]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
