@@ -55,7 +55,7 @@ from collections.abc import Collection, Mapping
 
 import networkx as nx
 
-from .paths import (DEFAULT_LIMIT, HUB_KEYS, PathError, broader_ancestors, context_values, find_paths,
+from .paths import (DEFAULT_LIMIT, PathError, broader_ancestors, context_values, find_paths,
                     hop_statements, narrower)
 
 RESISTANCE_RELATIONS = {"confersResistanceTo": 1, "reversesResistanceTo": -1}
@@ -100,6 +100,8 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
     for node, role in ((agent, "agent"), (drug, "drug"), (cancer, "cancer")):
         if node is not None and node not in G:
             raise PathError(f"{role} {node!r} is not a node of the graph")
+    if agent == drug:
+        raise PathError("the agent and the drug are the same entity. Fix: give an agent that acts on the drug")
     umbrellas = _nodes_with_keys(G, UMBRELLA_DRUG_KEYS)
     exact = narrower(broader, drug) & set(G)
     drug_is_umbrella = drug in umbrellas
@@ -107,8 +109,6 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
     if umbrella:
         targets |= (umbrellas | broader_ancestors(broader, drug)) & set(G)
     targets.discard(agent)
-    if not targets:
-        raise PathError(f"the agent is the drug itself ({_key(G, agent)}). Fix: give an agent that is not the drug")
 
     context = {}
     specific_cancer: set = set()

@@ -2,9 +2,9 @@
 
 The format names here are the ones every command's ``--format`` offers.
 
->>> print(render([{"a": "x", "b": 1}], ["a", "b"], "tsv"), end="")
-a	b
-x	1
+>>> print(render([{"a": "x", "b": 1}], ["a", "b"], "csv"), end="")
+a,b
+x,1
 """
 from __future__ import annotations
 

@@ -24,10 +24,10 @@ hop keeps its relation's sign and is marked ``"reversed": True``).
 ... see :data:`HUB_KEYS`) are linked to almost everything, so a path through them says nothing
 ("miR-A is detected in cancer, and so is miR-B"). They are *excluded as intermediate nodes*
 (they may still be the source or the target); ``hubs=()`` lifts the exclusion. ``max_degree``
-additionally excludes every intermediate node with more distinct neighbours than that, for graphs
-whose hubs are not known by key. Among paths of equal length, paths through less connected nodes
-come first: the ``cost`` of a path is the sum, over its intermediate nodes, of log2(1 + number of
-distinct neighbours). Length (hops) always ranks first; cost only breaks ties, then node and
+additionally excludes every intermediate node with a larger degree (successors plus predecessors,
+each neighbour counted once per direction), for graphs whose hubs are not known by key. Among
+paths of equal length, paths through less connected nodes come first: the ``cost`` of a path is
+the sum, over its intermediate nodes, of log2(1 + that degree). Length (hops) always ranks first; cost only breaks ties, then node and
 relation names, so the order is deterministic.
 
 **Filters.** ``relations`` keeps only those relations; ``include_types`` / ``exclude_types``
@@ -37,12 +37,14 @@ accepts: an edge passes when it carries no value for that qualifier or one of th
 :func:`context_values` builds that set for "this cancer and all its subtypes".
 
 **Search and caps.** A backward breadth-first search from the target (over node x sign states
-when a sign is asked for) gives, for every node, a lower bound on the hops still needed; a
-depth-first search from the source then enumerates paths of exactly L hops for L = shortest,
-shortest + 1, ... up to ``max_hops``, skipping every branch that cannot reach the target in time
-(or with the right sign). ``k`` stops after the first length at which k paths are known. At most
-``limit`` partial paths are expanded per query; when the cap is hit the result is marked
-``truncated`` (hubs can make the number of simple paths explode).
+when a sign is asked for) gives, for every node it reaches, a lower bound on the hops still
+needed; a forward count of the partial paths from the source decides how far back that search
+must go (each step extends the cheaper side). A depth-first search from the source then
+enumerates paths of exactly L hops for L = 1, 2, ... up to ``max_hops``, cutting every branch
+that cannot reach the target in time (or with the right sign), and ``k`` stops after the first
+length at which k paths are known, so short answers never pay for long searches. At most
+``limit`` paths, partial or complete, are enumerated per query; when the cap is hit the result
+is marked ``truncated`` (hubs can make the number of simple paths explode).
 
 >>> G = nx.MultiDiGraph()
 >>> G.add_edge("miR", "GENE", key="s1", relation="targets", sign=-1)
@@ -82,7 +84,7 @@ HUB_KEYS = frozenset({
 })
 #: ``signed=`` words and the path sign each asks for.
 SIGNS = {"increases": 1, "decreases": -1}
-#: Partial paths expanded per query before the result is cut short and marked truncated.
+#: Partial and complete paths enumerated per query before the result is cut short and marked truncated.
 DEFAULT_LIMIT = 200_000
 
 
@@ -265,7 +267,13 @@ class _Search:
         self._last: dict = {}
         self._mid: dict = {}
         self.targets_sorted = sorted(self.targets, key=_sort_key)
-        self._within_cache = None
+        self._within_cache: dict = {}
+        self._log_degree: dict = {}
+        self.dist: dict = {}
+        self.horizon: float = 0
+        self.back_levels = self.forward_levels = 0
+        self._back = [(t, 1) for t in self.targets_sorted]
+        self._layer = {source: 1}
 
     # -- filters
     def _node_ok(self, v) -> bool:
@@ -386,78 +394,102 @@ class _Search:
             self._last[u] = found
         return found
 
-    def middle_options(self, u, within: set | None) -> list:
+    def middle_options(self, u, within: set | None, tag) -> list:
         """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
-        time) is smaller than ``u``'s neighbourhood, only those nodes are looked up."""
+        time; ``tag`` names that set for the cache) is smaller than ``u``'s neighbourhood, only
+        those nodes are looked up instead of scanning every edge of ``u``."""
         if within is not None and u not in self._out and len(within) < len(self.succ[u]) + len(self.pred[u]):
-            cached = self._mid.get((u, id(within)))
+            cached = self._mid.get((u, tag))
             if cached is None:
-                cached = [hop for v in within for hop in self.pair_options(u, v, False)]
-                self._mid[(u, id(within))] = cached
+                cached = [hop for v in sorted(within, key=_sort_key) for hop in self.pair_options(u, v, False)]
+                self._mid[(u, tag)] = cached
             return cached
         return self.out_options(u)[0]
 
     def in_options(self, v) -> list:
-        """Hops arriving at ``v`` (last hops when ``v`` is a target): [(previous node, relation, sign)]."""
+        """Where hops arriving at ``v`` come from (last hops when ``v`` is a target):
+        [(previous node, sign)], the sign always 1 unless the query is signed."""
         found = self._in.get(v)
         if found is None:
-            found = [(u, rel, sign) for (u, rel, _rev), (sign, _keys) in self._group(v, False).items()]
+            allowed = self.last_relations if v in self.targets else self.relations
+            if self.want is None and allowed is None and not self.context:
+                found = self._in_nodes(v)  # no edge filter: only the nodes matter
+            else:
+                signed = self.want is not None
+                found = [(u, sign if signed else 1) for (u, _rel, _rev), (sign, _keys) in self._group(v, False).items()]
             self._in[v] = found
         return found
 
-    def _cost_estimate(self, nodes) -> int:
-        succ, pred = self.succ, self.pred
-        return sum(len(succ[n]) + len(pred[n]) for n in nodes)
+    def _in_nodes(self, v) -> list:
+        ok, node_ok = self._ok, self._node_ok
+        found = []
+        for u in self.pred[v]:
+            if u != v:
+                good = ok.get(u)
+                if good is None:
+                    good = node_ok(u)
+                if good:
+                    found.append((u, 1))
+        undirected = self.undirected
+        for w, keydict in self.succ[v].items():
+            if w != v:
+                good = ok.get(w)
+                if good is None:
+                    good = node_ok(w)
+                if not good:
+                    continue
+                if undirected:
+                    found.append((w, 1))
+                    continue
+                for d in keydict.values():
+                    if d.get("symmetric"):
+                        found.append((w, 1))
+                        break
+        return found
+
+    def _degree(self, n) -> int:
+        return len(self.succ[n]) + len(self.pred[n])
 
     # -- bounds
-    def distances(self, max_hops: int | None) -> tuple[dict, float]:
-        """Lower bounds on the hops from (node, needed sign) to a target, and the horizon up to
-        which they are complete (a state missing from them needs more hops than the horizon;
+    def extend(self, length: float) -> None:
+        """Grow the bounds until a path of ``length`` hops can be searched (``math.inf``: the
+        whole backward search). ``self.dist`` maps (node, needed sign) to a lower bound on the
+        hops to a target, complete up to ``self.horizon`` (a missing state needs more hops;
         infinite when the backward search ran out of nodes). The sign is always 1 unless a
         signed query asks for one.
 
-        Bidirectional: with ``max_hops`` h, the backward search (from the targets) and a forward
-        search (from the source, whose only use is to scan, and cache, the edges the depth-first
-        search will need) together cover h levels, each step expanding whichever frontier is
-        cheaper (fewer edges to scan). The depth-first search then needs no bound on its first
-        levels and prunes the rest with the bounds."""
-        signed = self.want is not None
-        dist: dict = {}
-        back = []
-        for t in sorted(self.targets, key=_sort_key):
-            for u, _rel, sign in self.in_options(t):
-                state = (u, sign if signed else 1)
-                if state not in dist:
-                    dist[state] = 1
-                    back.append(state)
-        back_levels = 1
-        forward, seen, forward_levels = [self.source], {self.source}, 0
-        while back and (max_hops is None or back_levels + forward_levels < max_hops):
-            # at most two forward levels: deeper, the depth-first search would enumerate unpruned
-            # paths rather than scan nodes
-            if max_hops is not None and forward and forward_levels < 2 and (
-                    self._cost_estimate(n for n in forward) < self._cost_estimate(v for v, _ in back)):
-                nxt = []
-                for u in forward:
-                    for v, *_rest in self.out_options(u)[0]:
-                        if v not in seen:
-                            seen.add(v)
-                            nxt.append(v)
-                forward = nxt
-                forward_levels += 1
-                continue
-            back_levels += 1
-            nxt = []
-            for v, s in back:
+        Bidirectional: a backward breadth-first search from the targets and a forward count of
+        the partial paths from the source together cover ``length`` levels. Each step extends
+        whichever side is cheaper: the backward side costs the edges of its frontier, the
+        forward side the edges of its frontier times the number of partial paths reaching each
+        node (the depth-first search enumerates those paths unpruned, as the backward bounds do
+        not reach that far). Bounds grow only as far as the current length needs, so a query
+        whose paths are short never pays for the long ones."""
+        dist = self.dist
+        while self._back and self.back_levels + self.forward_levels < length:
+            if length != math.inf and self._layer and self.forward_levels < length - 1:
+                forward_cost = sum(count * self._degree(u) for u, count in self._layer.items())
+                back_cost = sum(self._degree(v) for v, _ in self._back)
+                if forward_cost < back_cost:
+                    nxt: dict = {}
+                    for u, count in self._layer.items():
+                        for v, *_rest in self.out_options(u)[0]:
+                            nxt[v] = nxt.get(v, 0) + count
+                    self._layer = nxt
+                    self.forward_levels += 1
+                    continue
+            self.back_levels += 1
+            nxt_back = []
+            for v, s in self._back:
                 if v == self.source:
                     continue
-                for u, _rel, sign in self.in_options(v):
-                    state = (u, s * sign if signed else 1)
+                for u, sign in self.in_options(v):
+                    state = (u, s * sign)
                     if state not in dist:
-                        dist[state] = back_levels
-                        nxt.append(state)
-            back = nxt
-        return dist, (math.inf if not back else back_levels)
+                        dist[state] = self.back_levels
+                        nxt_back.append(state)
+            self._back = nxt_back
+        self.horizon = math.inf if not self._back else self.back_levels
 
     # -- enumeration
     def paths_of_length(self, length: int, dist: dict, horizon: float) -> list:
@@ -480,10 +512,14 @@ class _Search:
                     composed = sign * s
                     if signed and composed != want:
                         continue
+                    self.expanded += 1
+                    if self.limit is not None and self.expanded > self.limit:
+                        self.truncated = True
+                        return True
                     found.append((nodes + [v], hops + [(u, v, rel, s, rev, keys)], composed))
                 return False
             candidates = within.get(remaining - 1, set()) if remaining - 1 <= horizon != math.inf else None
-            for v, rel, s, rev, keys in self.middle_options(u, candidates):
+            for v, rel, s, rev, keys in self.middle_options(u, candidates, (horizon, remaining - 1)):
                 if v in on_path:
                     continue
                 composed = sign * s
@@ -516,7 +552,7 @@ class _Search:
 
     def _within(self, dist: dict, horizon: float) -> dict:
         """For each r up to a finite horizon, the nodes that can reach a target within r hops."""
-        if self._within_cache is None:
+        if horizon not in self._within_cache:
             within: dict = {}
             if horizon != math.inf:
                 by_level: dict = {}
@@ -526,11 +562,18 @@ class _Search:
                 for r in range(1, int(horizon) + 1):
                     running = running | by_level.get(r, set())
                     within[r] = running
-            self._within_cache = within
-        return self._within_cache
+            self._within_cache = {horizon: within}
+        return self._within_cache[horizon]
 
     def cost(self, nodes) -> float:
-        return round(sum(math.log2(1 + len(self.succ[v]) + len(self.pred[v])) for v in nodes[1:-1]), 6)
+        logs = self._log_degree
+        total = 0.0
+        for v in nodes[1:-1]:
+            value = logs.get(v)
+            if value is None:
+                value = logs[v] = math.log2(1 + len(self.succ[v]) + len(self.pred[v]))
+            total += value
+        return round(total, 6)
 
     def as_dict(self, nodes, hops, sign) -> dict:
         return {
@@ -546,23 +589,31 @@ class _Search:
 
     def run(self, k: int | None, max_hops: int | None) -> PathList:
         result = PathList()
-        dist, horizon = self.distances(max_hops)
-        start = dist.get((self.source, self.want if self.want is not None else 1))
-        if start is None:
-            if horizon == math.inf:
-                return result  # the target cannot be reached at all
-            start = horizon + 1
+        state = (self.source, self.want if self.want is not None else 1)
         if max_hops is None:
-            # unbounded: no simple path is longer than the number of nodes that can reach the target
-            top = len({v for v, _ in dist}) + 1
+            self.extend(math.inf)
+            # no simple path is longer than the number of nodes that can reach the target
+            top = len({v for v, _ in self.dist}) + 1
         else:
             top = max_hops
-        for length in range(start, top + 1):
-            found = self.paths_of_length(length, dist, horizon)
-            batch = sorted((self.as_dict(*f) for f in found), key=self._order)
-            result.extend(batch)
+        length = 1
+        while length <= top:
+            self.extend(length)
+            bound = self.dist.get(state)
+            if bound is None:
+                if self.horizon == math.inf:
+                    break  # the target cannot be reached at all
+                if length <= self.horizon:
+                    length = int(self.horizon) + 1  # not within the horizon: skip ahead
+                    continue
+            elif bound > length:
+                length = bound
+                continue
+            found = self.paths_of_length(length, self.dist, self.horizon)
+            result.extend(sorted((self.as_dict(*f) for f in found), key=self._order))
             if self.truncated or (k is not None and len(result) >= k):
                 break
+            length += 1
         if k is not None and len(result) > k:
             del result[k:]
         result.truncated = self.truncated

@@ -15,7 +15,7 @@ commands.
   :class:`QuerySyntaxError` with the line, column and a hint.
 * The named-query library: the documented ``graph/queries/*.rq`` files (:func:`library`).
 
->>> result = run_query("ASK { exoe:cancer a exo:CancerType }")
+>>> result = run_query('ASK { doid:162 a exo:CancerType ; rdfs:label "cancer" }')
 >>> result.boolean
 True
 >>> print(bind_values("SELECT ?s WHERE { ?s a ?t }", {"t": [ox.NamedNode("https://w3id.org/exokg/ontology/Drug")]}))
@@ -510,7 +510,10 @@ def serialize_graph(result: QueryResult, fmt: str = "turtle") -> bytes:
     """A graph answer as Turtle (with the predeclared prefixes), N-Triples, JSON-LD or RDF/XML."""
     rdf_format = GRAPH_FORMATS[fmt][0]
     if fmt == "turtle":
-        return ox.serialize(result.triples, format=rdf_format, prefixes=query_prefixes())
+        iris = {term.value for t in result.triples for term in (t.subject, t.predicate, t.object)
+                if isinstance(term, ox.NamedNode)}
+        used = {p: ns for p, ns in sorted(query_prefixes().items()) if any(i.startswith(ns) for i in iris)}
+        return ox.serialize(result.triples, format=rdf_format, prefixes=used)
     return ox.serialize(result.triples, format=rdf_format)
 
 

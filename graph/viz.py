@@ -12,7 +12,8 @@ Views (each returns a :class:`View`; :func:`render_html` turns it into the page)
 - :func:`graph_view` the whole projection, or the part :func:`select` keeps
   (``focus``/``hops``, ``cancers`` with their subtypes, ``drugs``, ``relations``, ``types``);
 - :func:`subgraph_view` chosen nodes and edges, e.g. a path or an explanation, optionally
-  highlighted (:func:`render_subgraph` is the one-call form for ``exokg path --html``);
+  highlighted (:func:`render_subgraph` is the one-call form); :func:`paths_view` /
+  :func:`render_paths` take ``graph.paths`` results as they are (for ``exokg path --html``);
 - :func:`construct_view` the triples of a SPARQL CONSTRUCT result (rdflib Graph, pyoxigraph
   triples or plain 3-tuples).
 
@@ -39,7 +40,7 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -67,6 +68,7 @@ TYPE_STYLE: dict[str, tuple[str, str]] = {
     "ChemicalEntity": ("#7f7f7f", "diamond"),
     "Therapy": ("#17a589", "star"),
     "CancerType": ("#b8860b", "star"),
+    "Disease": ("#a50f15", "star"),
     "Pathway": ("#9467bd", "hexagon"),
     "BiologicalProcess": ("#e377c2", "hexagon"),
     "CellType": ("#17becf", "triangle"),
@@ -119,11 +121,14 @@ class View:
     edges: list[dict]
     description: str = ""
     kind: str = "graph"
-    extra: dict = field(default_factory=dict)
 
     @property
     def counts(self) -> tuple[int, int]:
         return len(self.nodes), len(self.edges)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a view as its page, inline."""
+        return notebook(self)._repr_html_()
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,6 +194,38 @@ def render_subgraph(G: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tu
     True
     """
     return render_html(subgraph_view(G, nodes, edges, title, description, highlight_nodes, highlight_edges))
+
+
+def paths_view(G: nx.MultiDiGraph, paths: Iterable[dict], title: str = "ExoKG paths", description: str = "") -> View:
+    """The union of path-finding results (graph.paths dicts: ``nodes`` and ``hops`` with
+    ``source``, ``target``, ``reversed`` and ``statements``) with their end entities drawn bold.
+    Every statement behind a hop is drawn, so its evidence shows on hover."""
+    nodes, edges, ends = [], [], set()
+    for path in paths:
+        nodes.extend(path["nodes"])
+        if path["nodes"]:
+            ends |= {path["nodes"][0], path["nodes"][-1]}
+        for hop in path["hops"]:
+            u, v = (hop["target"], hop["source"]) if hop.get("reversed") else (hop["source"], hop["target"])
+            edges.extend((u, v, key) for key in hop["statements"])
+    if not nodes:
+        raise VizError("nothing to draw: no path was found. Fix: loosen the path query")
+    return graph_view(G, sorted(set(nodes)), sorted(set(edges)), title=title, description=description,
+                      highlight_nodes=ends, kind="path")
+
+
+def render_paths(G: nx.MultiDiGraph, paths: Iterable[dict], title: str = "ExoKG paths", description: str = "") -> str:
+    """The HTML page of ``exokg path``'s results: ``write_html(render_paths(G, paths), file)``.
+
+    >>> from graph.paths import shortest_path
+    >>> H = nx.MultiDiGraph()
+    >>> _ = H.add_node("a", label="A", type="MicroRNA"); _ = H.add_node("b", label="B", type="Drug")
+    >>> _ = H.add_edge("a", "b", key="s1", relation="confersResistanceTo", sign=1, summary="A makes B fail.")
+    >>> page = render_paths(H, [shortest_path(H, "a", "b")])
+    >>> "A makes B fail." in page
+    True
+    """
+    return render_html(paths_view(G, list(paths), title, description))
 
 
 def select(G: nx.MultiDiGraph, focus: str | None = None, hops: int = 1, cancers: Iterable[str] = (),
@@ -356,11 +393,16 @@ def construct_view(triples, title: str = "ExoKG CONSTRUCT result", description: 
 
 
 def run_construct(query: str, source: Path | str | None = None) -> list:
-    """Run a SPARQL CONSTRUCT (or DESCRIBE) query on the graph at ``source``; the result triples."""
+    """Run a SPARQL CONSTRUCT (or DESCRIBE) query on the graph at ``source``; the result triples.
+
+    Updates and SERVICE clauses are refused, as by ``exokg query``.
+    """
     import pyoxigraph as ox
 
+    from .query import check_policy
     from .store import open_store
 
+    check_policy(query)  # no SPARQL Update, no SERVICE: drawing a query never calls another host
     try:
         result = open_store(source).query(query, prefixes=PREFIXES)
     except SyntaxError as err:
@@ -517,8 +559,10 @@ def pyvis_default_options() -> dict:
 def page_payload(view: View, options: dict | None = None, freeze: bool = True, layout: bool = True) -> dict:
     """Everything the page script needs, JSON-ready (nodes, edges, legend, options).
 
-    ``layout``: give every node its position from :func:`compute_layout`.
+    ``layout``: give every node its position from :func:`compute_layout` (without numpy the
+    browser lays the graph out instead: stabilise, then freeze).
     """
+    layout = layout and _have_numpy()
     ontology = load_ontology()
     n_nodes, n_edges = view.counts
     opts = json.loads(json.dumps(options if options is not None else layout_options(n_nodes, n_edges, layout)))
@@ -692,7 +736,7 @@ def synthetic_graph(n_nodes: int = 2000, n_edges: int | None = None, seed: int =
 
 
 def _node_record(n: str, d: dict, degree: int, highlight: bool) -> dict:
-    iri = d.get("iri", n) if "iri" in d else n
+    iri = d["iri"] if "iri" in d else n
     return {
         "id": n,
         "key": d.get("key"),
@@ -873,6 +917,14 @@ def _sign_order(sign) -> int:
 def _darker(colour: str) -> str:
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.7) for c in (r, g, b)))
+
+
+def _have_numpy() -> bool:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _csp_hash(script: str) -> str:

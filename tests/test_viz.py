@@ -106,6 +106,11 @@ def test_encoding_per_type_and_relation(G):
         assert r["sign"] == d["sign"]
         assert r["arrow"] == (None if d["symmetric"] else viz.ARROW_BY_SIGN[d["sign"]])
     assert len(viz.RELATION_COLOURS) == len(set(viz.RELATION_COLOURS.values()))
+    from graph.ontology import load_ontology
+    ontology = load_ontology()
+    assert set(ontology.entity_classes) <= set(viz.TYPE_STYLE), "an entity type has no colour and shape"
+    assert set(ontology.relations) <= set(viz.RELATION_COLOURS), "a relation has no colour"
+    assert len(set(viz.TYPE_STYLE.values())) == len(viz.TYPE_STYLE)
     sizes = {n["id"]: n["size"] for n in payload["nodes"]}
     hub = max(G.nodes, key=G.degree)
     lone = min(G.nodes, key=G.degree)
@@ -257,6 +262,21 @@ def test_render_subgraph_for_a_path(G):
         viz.render_subgraph(G, path, [(u, v, "no-such-statement")])
 
 
+def test_render_paths_takes_path_finding_results(G):
+    from graph.paths import shortest_path
+
+    u, w = next((a, c) for a, b in sorted(G.edges()) for _, c in sorted(G.out_edges(b))
+                if len({a, b, c}) == 3 and not G.has_edge(a, c) and not G.has_edge(c, a))
+    path = shortest_path(G, u, w)
+    assert path["length"] >= 2
+    payload = payload_of(viz.render_paths(G, [path], title="path"))
+    assert [n["id"] for n in payload["nodes"] if n["highlight"]] == sorted({u, w})
+    assert {n["id"] for n in payload["nodes"]} == set(path["nodes"])
+    assert sorted(e["id"] for e in payload["edges"]) == sorted(k for hop in path["hops"] for k in hop["statements"])
+    with pytest.raises(viz.VizError, match="no path"):
+        viz.render_paths(G, [])
+
+
 def test_construct_view_draws_triples(G, graph_file):
     relation = sorted(d["relation"] for *_, d in G.edges(data=True))[-1]
     triples = viz.run_construct(f"CONSTRUCT {{ ?s exo:{relation} ?o . ?s rdfs:label ?l }} "
@@ -282,6 +302,9 @@ def test_construct_rejects_select(graph_file):
         viz.run_construct("SELECT * WHERE { ?s ?p ?o } LIMIT 1", graph_file)
     with pytest.raises(QueryError, match="does not parse"):
         viz.run_construct("CONSTRUCT { WHERE", graph_file)
+    with pytest.raises(QueryError, match="SERVICE"):
+        viz.run_construct("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                          graph_file)
 
 
 # ---- CLI, files, determinism
@@ -359,3 +382,10 @@ def test_large_graphs_trim_layout_work():
     assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, viz.synthetic_graph(600))
     payload = payload_of(viz.render_html(viz.graph_view(H)))
     assert len(payload["nodes"]) == 600 and payload["options"]["interaction"]["hideEdgesOnZoom"] is True
+
+
+def test_without_numpy_the_browser_lays_out(G, monkeypatch):
+    monkeypatch.setattr(viz, "_have_numpy", lambda: False)
+    payload = payload_of(viz.render_html(viz.subgraph_view(G, sorted(G.nodes)[:5])))
+    assert payload["options"]["physics"]["enabled"] is True and payload["freeze"] is True
+    assert not any("x" in n for n in payload["nodes"])

@@ -25,7 +25,10 @@ def _formats_help() -> str:
     return "\b\n" + "\n".join(lines)
 
 
-@click.command("export", epilog="Formats:\n\n" + _formats_help() + "\n\nSee docs/export.md for what each format carries.")
+EPILOG = "Formats:\n\n" + _formats_help() + "\n\nSee docs/export.md for what each format carries."
+
+
+@click.command("export", epilog=EPILOG)
 @click.option("--format", "fmt", required=True, type=FormatChoice(FORMAT_NAMES, case_sensitive=False),
               help="Output format.")
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,

@@ -202,13 +202,31 @@ TYPE_COLOURS = {"MicroRNA": "#e377c2", "CircularRNA": "#c5b0d5", "LongNonCodingR
 SIGN_COLOURS = {1: "#2ca02c", -1: "#d62728", 0: "#7f7f7f"}
 
 
-def write_paths_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
-    """Draw the union of the paths as a self-contained pyvis page (no network access needed).
+def _check_html_target(file: Path | None) -> None:
+    if file is not None:
+        folder = Path(file).parent
+        if not folder.is_dir():
+            raise PathError(f"folder {folder} does not exist. Fix: create it or give another --html path")
 
-    Nodes are coloured by type (endpoints larger), edges by sign (green +, red -, grey 0), and
-    hovering an edge shows its statements' ids and summaries. Written here because graph.viz
-    (the network view) exposes no subgraph renderer yet.
+
+def write_paths_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
+    """Draw the union of the paths into a self-contained page.
+
+    Uses the network view (:func:`graph.viz.render_paths`, which takes these path dicts as they
+    are); when that module is unavailable, falls back to a small pyvis page written here.
     """
+    try:
+        from ..viz import render_paths, write_html
+    except ImportError:
+        _write_pyvis_html(G, paths, Path(file), title)
+        return
+    description = f"{len(paths)} path(s); end entities in bold; hover an edge for its statements."
+    write_html(render_paths(G, paths, title=title, description=description), file)
+
+
+def _write_pyvis_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
+    """Fallback drawing: nodes coloured by type (endpoints as boxes), edges by sign (green +,
+    red -, grey 0), statement ids and summaries on hover; vis-network inlined, no network access."""
     from pyvis.network import Network
 
     net = Network(height="720px", width="100%", directed=True, cdn_resources="in_line", heading="")
@@ -228,15 +246,13 @@ def write_paths_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: s
             if ident in seen_edges:
                 continue
             seen_edges.add(ident)
-            statements = hop_statements(G, hop)
-            tip = "\n".join(f"{d['key']}: {d.get('summary', '')}" for d in statements)
+            tip = "\n".join(f"{d['key']}: {d.get('summary', '')}" for d in hop_statements(G, hop))
             u, v = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
             net.add_edge(u, v, label=f"{hop['relation']} {SIGN_TEXT[hop['sign']]}", title=html.escape(tip),
                          color=SIGN_COLOURS[hop["sign"]], arrows="to")
     net.set_options('{"physics": {"solver": "forceAtlas2Based"}, "edges": {"font": {"size": 10}, "smooth": false}}')
     page = net.generate_html()
     page = page.replace("<body>", f"<body>\n<h3 style=\"font-family:sans-serif\">{html.escape(title)}</h3>", 1)
-    file = Path(file)
     try:
         file.write_text(page, encoding="utf-8")
     except OSError as err:
@@ -266,8 +282,8 @@ CANCER_OPTION = click.option("--cancer", default=None,
                              help="Keep only statements about this cancer or a subtype of it, or with no cancer stated.")
 HUBS_OPTION = click.option("--allow-hubs", is_flag=True,
                            help="Let generic entities (cancer, exosomes, chemotherapy, drug, cancer cell ...) sit inside paths.")
-LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=True, callback=_positive("--limit"),
-                            help="Partial paths explored before the search is cut short (and says so).")
+LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=True, callback=_positive("--limit"), metavar="N",
+                            help="Paths (partial or complete) enumerated before the search is cut short (and says so).")
 
 
 # ---------------------------------------------------------------- path
@@ -275,9 +291,9 @@ LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=
 @click.command("path")
 @click.argument("source")
 @click.argument("target")
-@click.option("--k", "k", default=None, callback=_positive("--k"), help="The k shortest simple paths (default 1).")
+@click.option("--k", "k", default=None, callback=_positive("--k"), metavar="N", help="The k shortest simple paths (default 1).")
 @click.option("--all", "all_paths", is_flag=True, help="Every simple path up to --max-hops, shortest first.")
-@click.option("--max-hops", default=None, callback=_positive("--max-hops"),
+@click.option("--max-hops", default=None, callback=_positive("--max-hops"), metavar="N",
               help="Longest path considered (default 6, or 4 with --all).")
 @click.option("--relation", "-r", "relations", multiple=True,
               help="Use only this relation (repeat, or comma-separate, for several).")
@@ -291,8 +307,8 @@ LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=
               help="Keep only paths whose composed sign increases (+1) or decreases (-1) the target.")
 @click.option("--undirected", is_flag=True, help="Follow edges in both directions.")
 @HUBS_OPTION
-@click.option("--max-degree", default=None, callback=_positive("--max-degree"),
-              help="Also keep out of paths every node with more distinct neighbours than this.")
+@click.option("--max-degree", default=None, callback=_positive("--max-degree"), metavar="N",
+              help="Also keep out of paths every node with more neighbours (successors + predecessors) than this.")
 @LIMIT_OPTION
 @GRAPH_OPTION
 @FORMAT_OPTION
@@ -307,6 +323,7 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
     """
     if all_paths and k is not None:
         raise PathError("--all and --k exclude each other. Fix: use one of them")
+    _check_html_target(html_file)
     relations = _check_relations(relations)
     include = _check_types(include_types, "--include-type")
     exclude = _check_types(exclude_types, "--exclude-type")
@@ -325,8 +342,7 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
                    limit=limit)
     found = find_paths(G, src, dst, k=None if all_paths else (k or 1), max_hops=hops, **filters)
     if not found:
-        raise NoPathError(_no_path_message(G, src, dst, hops, found.truncated, bool(
-            relations or include or exclude or context or signed or max_degree), allow_hubs, undirected))
+        raise NoPathError(_no_path_message(G, src, dst, hops, found.truncated, filters))
     if html_file:
         write_paths_html(G, found, html_file, f"Paths from {_key(G, src)} to {_key(G, dst)}")
     if fmt == "json":
@@ -347,33 +363,37 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
             for line in _evidence_lines(G, p, "    "):
                 click.echo(line)
     if found.truncated:
-        click.echo(f"note: the search stopped after {limit:,} partial paths; more paths may exist "
+        click.echo(f"note: the search stopped after {limit:,} paths (partial or complete); more paths may exist "
                    "(raise --limit or narrow the filters)", err=True)
     if html_file:
         click.echo(f"wrote {html_file}", err=True)
 
 
-def _no_path_message(G, src, dst, hops, truncated, filtered, allow_hubs, undirected) -> str:
+def _no_path_message(G, src, dst, hops, truncated, filters: dict) -> str:
+    """Why there is no path, and the smallest change of the query that finds one."""
     text = f"no path from {_key(G, src)} to {_key(G, dst)} within {hops} hops"
+    filtered = any(filters.get(name) for name in ("relations", "include_types", "exclude_types", "context",
+                                                  "signed", "max_degree"))
     if filtered:
         text += " with these filters"
     if truncated:
         return text + " before the search limit was reached. Fix: raise --limit or narrow the filters"
-    loose = find_paths(G, src, dst, k=1, max_hops=None, undirected=True, hubs=(), limit=20_000)
-    if not loose:
+    probe = dict(filters, limit=20_000)
+    if not find_paths(G, src, dst, k=1, undirected=True, hubs=(), limit=20_000):
         return text + f"; {_key(G, src)} and {_key(G, dst)} are not connected at all in the graph"
-    strict = find_paths(G, src, dst, k=1, max_hops=None, undirected=undirected,
-                        hubs=() if allow_hubs else None, limit=20_000)
-    if strict and strict.shortest and strict.shortest > hops and not filtered:
-        return text + f". Fix: the shortest path has {strict.shortest} hops; raise --max-hops"
-    hints = []
+    unfiltered = dict(hubs=filters.get("hubs"), undirected=filters.get("undirected"), limit=20_000)
+    relaxations = [("raise --max-hops", dict(probe, max_hops=None))]
+    if filters.get("hubs") is None:
+        relaxations.append(("add --allow-hubs", dict(probe, max_hops=hops, hubs=())))
+    if not filters.get("undirected"):
+        relaxations.append(("add --undirected", dict(probe, max_hops=hops, undirected=True)))
     if filtered:
-        hints.append("loosen the filters")
-    if not undirected:
-        hints.append("try --undirected")
-    if not allow_hubs:
-        hints.append("try --allow-hubs")
-    return text + (". Fix: " + ", or ".join(hints) if hints else "")
+        relaxations.append(("drop the filters", dict(unfiltered, max_hops=hops)))
+    for hint, options in relaxations:
+        found = find_paths(G, src, dst, k=1, **options)
+        if found:
+            return text + f". Fix: {hint} (a path of {_plural(found[0]['length'], 'hop')} exists then)"
+    return text + ". Fix: loosen several options at once, e.g. --undirected --allow-hubs"
 
 
 # ---------------------------------------------------------------- explain
@@ -382,8 +402,8 @@ def _no_path_message(G, src, dst, hops, truncated, filtered, allow_hubs, undirec
 @click.argument("agent")
 @click.argument("drug")
 @CANCER_OPTION
-@click.option("--k", "k", default="10", show_default=True, callback=_positive("--k"), help="Chains shown.")
-@click.option("--max-hops", default="5", show_default=True, callback=_positive("--max-hops"),
+@click.option("--k", "k", default="10", show_default=True, callback=_positive("--k"), metavar="N", help="Chains shown.")
+@click.option("--max-hops", default="5", show_default=True, callback=_positive("--max-hops"), metavar="N",
               help="Longest chain considered.")
 @click.option("--effect", default=None, callback=_choice("--effect", ("resistance", "sensitivity")),
               metavar="resistance|sensitivity",
@@ -403,6 +423,7 @@ def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow
     chains naming DRUG first, then fewer hops, more supporting statements, more hops in the asked
     cancer. Example: exokg explain CAF chemotherapy --cancer GC
     """
+    _check_html_target(html_file)
     G = projection(graph_source)
     broader = load_broader(graph_source)
     agent_iri = _resolve(graph_source, agent)
@@ -443,7 +464,8 @@ def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow
             if c["corroborating"]:
                 click.echo(f"    corroborated by {', '.join(c['corroborating'])} (a direct statement naming this mechanism)")
     if truncated:
-        click.echo(f"note: the search stopped after {limit:,} partial paths; more chains may exist", err=True)
+        click.echo(f"note: the search stopped after {limit:,} paths (partial or complete); more chains may exist "
+                   "(raise --limit)", err=True)
     if html_file:
         click.echo(f"wrote {html_file}", err=True)
 

@@ -1,2 +1,312 @@
-"""Commands of this topic (filled in by its issue)."""
-COMMANDS: list = []
+"""query, find, show, resistance, biomarkers, therapies, neighbors, serve, push.
+
+Thin shells over :mod:`graph.query`, :mod:`graph.competency`, :mod:`graph.server` and
+:mod:`graph.remote`; every error they raise on purpose is an ExoKGError that ``graph.cli``
+prints as one line.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import competency
+from ..output import render
+from .core import FORMAT_OPTION, GRAPH_OPTION
+
+ENDPOINT_HELP = "A SPARQL 1.1 query endpoint URL (e.g. an Oxigraph server's http://HOST:PORT/query)."
+NAMED_GRAPH_HELP = ("The named graph holding ExoKG on the remote store ('default' for the default graph). "
+                    "`exokg push` writes it; `exokg query --endpoint` reads it.")
+
+
+def _dataset_iri() -> str:
+    from ..vocab import DATASET
+
+    return str(DATASET["exokg"])
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
+    from ..query import ParameterError
+
+    params: dict[str, list[str]] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise ParameterError(f"--param {item!r} is not NAME=VALUE. Fix: write e.g. --param drug=cisplatin")
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def _echo_rows(rows: list[dict], columns: list[str], fmt: str, empty: str) -> None:
+    click.echo(render(rows, columns, fmt), nl=False)
+    if fmt == "table":
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})" if rows else f"({empty})")
+
+
+# ---------------------------------------------------------------- query
+
+
+def _list_queries(fmt: str) -> None:
+    from ..query import library
+
+    rows = [{"name": q.name, "form": q.form, "title": q.title,
+             "parameters": [p.name + ("" if p.required else "?") for p in q.params], "purpose": q.purpose,
+             "example": q.examples[0]} for q in library().values()]
+    if fmt == "table":
+        click.echo(render(rows, ["name", "form", "title", "parameters"], "table"), nl=False)
+        click.echo(f"({len(rows)} named queries; parameter? = optional; `exokg query NAME --show` prints one)")
+    else:
+        click.echo(render(rows, ["name", "form", "title", "parameters", "purpose", "example"],
+                          fmt if fmt in ("json", "csv", "tsv") else "json"), nl=False)
+
+
+@click.command("query")
+@click.argument("query", required=False)
+@click.option("--file", "-f", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the SPARQL query from this file ('-' for standard input).")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter (repeat for several; repeat a name for 'any of'). Named queries take "
+                   "entity names, numbers or relation/class names; for your own queries give <IRI>, prefix:local, "
+                   "\"literal\", a number or an entity name.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"]),
+              default="table", show_default=True,
+              help="SELECT/ASK: table, json (SPARQL 1.1 JSON results), csv, tsv, xml. CONSTRUCT/DESCRIBE: Turtle "
+                   "(table/turtle), ntriples, jsonld (or json).")
+@GRAPH_OPTION
+@click.option("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)
+@click.option("--named-graph", default=None, metavar="IRI", help=NAMED_GRAPH_HELP + "  [default: the ExoKG dataset IRI]")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for a remote endpoint.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--show", "show_text", is_flag=True, help="Print the query (parameters bound) instead of running it.")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other endpoints (refused by default).")
+def query_command(query, query_file, params, fmt, graph_source, endpoint, named_graph, timeout, list_queries,
+                  show_text, allow_service):
+    """Run SPARQL: a named query, inline text, or a .rq file.
+
+    \b
+      exokg query --list
+      exokg query resistance --param drug=cisplatin
+      exokg query 'SELECT ?d WHERE { ?d a exo:Drug } LIMIT 5'
+      exokg query --file my.rq --format json
+      exokg query resistance --endpoint http://127.0.0.1:7878/query
+
+    Ontology and identifier prefixes (exo:, exoe:, exoa:, rdfs:, skos:, hgnc:, doid:, chebi: ...)
+    are predeclared. A syntax error exits with status 2.
+    """
+    from ..query import bind_values, check_policy, format_result, parse_term, read_query_text, run_query
+
+    if list_queries:
+        _list_queries(fmt)
+        return
+    if query_file is not None and str(query_file) == "-":
+        text, named = sys.stdin.read(), None
+    elif query == "-" and query_file is None:
+        text, named = sys.stdin.read(), None
+    else:
+        text, named = read_query_text(query, query_file)
+    given = _parse_params(params)
+    if named is not None:
+        bindings = named.bindings(given, graph_source)
+    else:
+        bindings = {name: [parse_term(v, graph_source) for v in values] for name, values in given.items()}
+    if show_text:
+        check_policy(text, allow_service=allow_service)
+        click.echo(bind_values(text, bindings) if bindings else text, nl=not text.endswith("\n"))
+        return
+    if endpoint:
+        from ..remote import RemoteEndpoint
+
+        graph_iri = named_graph if named_graph is not None else _dataset_iri()
+        engine = RemoteEndpoint(endpoint, named_graph=None if graph_iri == "default" else graph_iri, timeout=timeout)
+        result = engine.run(text, bindings=bindings, allow_service=allow_service)
+    else:
+        result = run_query(text, graph_source, bindings=bindings, allow_service=allow_service)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+# ---------------------------------------------------------------- competency commands
+
+
+@click.command("find")
+@click.argument("text")
+@click.option("--type", "types", multiple=True, metavar="CLASS", help="Only entities of this type (repeatable), e.g. MicroRNA.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many entities.")
+@FORMAT_OPTION
+@GRAPH_OPTION
+def find_command(text, types, limit, fmt, graph_source):
+    """Entities whose name, synonym, key or CURIE contains TEXT (exact matches first), with where
+    the review mentions them (sections, Table 1 rows, references).
+
+    \b
+      exokg find P-gp
+      exokg find mir-21 --type MicroRNA
+    """
+    if types:
+        from ..ontology import load_ontology
+        from ..query import ParameterError
+
+        known = {c.casefold(): c for c in load_ontology().entity_classes}
+        unknown = [t for t in types if t.casefold() not in known]
+        if unknown:
+            raise ParameterError(f"unknown type {', '.join(unknown)}. Fix: use one of {', '.join(sorted(known.values()))}")
+        types = tuple(known[t.casefold()] for t in types)
+    rows = competency.find(text, graph_source, types=types or None, limit=limit)
+    _echo_rows(rows, competency.FIND_COLUMNS, fmt, f"no entity matches '{text}'")
+
+
+@click.command("show")
+@click.argument("entity")
+@FORMAT_OPTION
+@GRAPH_OPTION
+def show_command(entity, fmt, graph_source):
+    """The entity card: identifiers, synonyms, hierarchy, and every statement in and out (and where
+    it is context) with context and provenance. csv/tsv print the statements only.
+
+    \b
+      exokg show ALOX15
+      exokg show "gastric cancer" --format json
+    """
+    card = competency.show(entity, graph_source)
+    if fmt == "json":
+        click.echo(json.dumps(card, indent=2, ensure_ascii=False))
+        return
+    if fmt in ("csv", "tsv"):
+        click.echo(render(card["statements"], competency.STATEMENT_COLUMNS, fmt), nl=False)
+        return
+    e = card["entity"]
+    click.echo(f"{e['label']} ({e['type']})")
+    fields = [("key", e["key"]), ("IRI", e["iri"]), ("CURIE", e["curie"] or "not mapped"),
+              ("synonyms", "; ".join(e["synonyms"])), ("xrefs", "; ".join(e["xrefs"])),
+              ("broader", "; ".join(e["broader"])), ("narrower", "; ".join(e["narrower"])), ("note", e["note"])]
+    for name, value in fields:
+        if value:
+            click.echo(f"  {name:<9} {value}")
+    click.echo(f"Statements ({len(card['statements'])}):")
+    if card["statements"]:
+        click.echo(render(card["statements"], competency.STATEMENT_COLUMNS, "table"), nl=False)
+
+
+@click.command("resistance")
+@click.option("--agent", default=None, help="Subject (miRNA, protein, cell, exosomes ...) or the donor cell of its exosomes.")
+@click.option("--drug", default=None, help="The drug resisted (narrower drugs included).")
+@click.option("--cancer", default=None, help="The cancer (its subtypes included: lung cancer includes NSCLC).")
+@click.option("--effect", type=click.Choice(["confers", "reverses"]), default=None)
+@FORMAT_OPTION
+@GRAPH_OPTION
+def resistance_command(agent, drug, cancer, effect, fmt, graph_source):
+    """Resistance associations, with mechanism, donor cell and evidence.
+
+    \b
+      exokg resistance --drug cisplatin --cancer "gastric cancer"
+      exokg resistance --agent CAF --effect confers
+    """
+    rows = competency.resistance(agent, drug, cancer, effect, graph_source)
+    _echo_rows(rows, competency.RESISTANCE_COLUMNS, fmt, "no resistance statement matches")
+
+
+@click.command("biomarkers")
+@click.option("--cancer", default=None, help="The cancer (subtypes included).")
+@click.option("--type", "molecule_type", type=click.Choice(list(competency.BIOMARKER_TYPES)), default=None,
+              help="Kind of molecule (ncRNA: any non-coding RNA).")
+@click.option("--fluid", default=None, help="Body fluid the exosomes came from (serum, plasma, urine ...).")
+@FORMAT_OPTION
+@GRAPH_OPTION
+def biomarkers_command(cancer, molecule_type, fluid, fmt, graph_source):
+    """Exosomal biomarkers with role, fluid, direction and evidence.
+
+    \b
+      exokg biomarkers --cancer "colorectal cancer" --type miRNA
+      exokg biomarkers --fluid serum
+    """
+    rows = competency.biomarkers(cancer, molecule_type, fluid, graph_source)
+    _echo_rows(rows, competency.BIOMARKER_COLUMNS, fmt, "no biomarker statement matches")
+
+
+@click.command("therapies")
+@click.option("--drug", default=None, help="A drug the therapy delivers, targets or is combined with.")
+@click.option("--cancer", default=None, help="The cancer (subtypes included).")
+@FORMAT_OPTION
+@GRAPH_OPTION
+def therapies_command(drug, cancer, fmt, graph_source):
+    """Exosome-based therapies: what each delivers, reverses or suppresses, with evidence.
+
+    \b
+      exokg therapies --drug doxorubicin
+      exokg therapies --cancer "breast cancer" --format json
+    """
+    rows = competency.therapies(drug, cancer, graph_source)
+    _echo_rows(rows, competency.THERAPY_COLUMNS, fmt, "no therapy statement matches")
+
+
+@click.command("neighbors")
+@click.argument("entity")
+@click.option("--hops", type=click.IntRange(1, competency.MAX_HOPS), default=1, show_default=True)
+@click.option("--relation", "relations", multiple=True, metavar="RELATION",
+              help="Follow only this relation (repeatable), e.g. targets, sponges, confersResistanceTo.")
+@FORMAT_OPTION
+@GRAPH_OPTION
+def neighbors_command(entity, hops, relations, fmt, graph_source):
+    """Statements around ENTITY, breadth first, in both directions, with context and evidence.
+
+    \b
+      exokg neighbors circBIRC6
+      exokg neighbors miR-522 --hops 2 --relation targets --relation promotes
+    """
+    rows = competency.neighbors(entity, hops, relations, graph_source)
+    _echo_rows(rows, competency.NEIGHBOR_COLUMNS, fmt, "no statement links to it")
+
+
+# ---------------------------------------------------------------- serve / push
+
+
+@click.command("serve")
+@GRAPH_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but a loopback address exposes the endpoint to your network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="0 picks a free port.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Rows (or triples) returned at most; longer answers are cut and flagged.")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Queries run at the same time (each in its own process).")
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+def serve_command(graph_source, host, port, timeout, max_rows, workers, quiet):
+    """A read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql, with a query page at /.
+
+    Updates, SERVICE and other graphs are refused; each query has a timeout and a row limit.
+    """
+    from ..server import EndpointConfig, serve
+
+    config = EndpointConfig(timeout=timeout, max_rows=max_rows, workers=workers, log=not quiet)
+    serve(graph_source, host=host, port=port, config=config,
+          announce=lambda message: click.echo(message, err=True))
+
+
+@click.command("push")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="A SPARQL 1.1 Graph Store endpoint (e.g. an Oxigraph server's http://HOST:PORT/store).")
+@click.option("--named-graph", default=None, metavar="IRI", help=NAMED_GRAPH_HELP + "  [default: the ExoKG dataset IRI]")
+@GRAPH_OPTION
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True)
+def push_command(endpoint, named_graph, graph_source, timeout):
+    """Load the graph (with the ontology) into a triple store, replacing its named graph.
+
+    \b
+      exokg push --endpoint http://127.0.0.1:7878/store
+      exokg query resistance --endpoint http://127.0.0.1:7878/query
+    """
+    from ..remote import push
+
+    graph_iri = named_graph if named_graph is not None else _dataset_iri()
+    count = push(endpoint, graph_source, named_graph=None if graph_iri == "default" else graph_iri, timeout=timeout)
+    where = "the default graph" if graph_iri == "default" else f"<{graph_iri}>"
+    click.echo(f"pushed {count:,} triples to {where} at {endpoint}")
+
+
+COMMANDS = [query_command, find_command, show_command, resistance_command, biomarkers_command, therapies_command,
+            neighbors_command, serve_command, push_command]

@@ -54,12 +54,12 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     """
     from ..entities import resolve
     from ..projection import projection
-    from ..viz import construct_view, graph_view, run_construct, select, write_html
+    from ..viz import VizError, construct_view, graph_view, run_construct, select, write_html
 
     if construct is not None:
         if focus or cancers or drugs or relations or types:
-            raise click.UsageError("--construct draws the query result as it is; it does not combine with "
-                                   "--focus/--cancer/--drug/--relation/--type. Fix: filter in the query")
+            raise VizError("--construct draws the query result as it is and does not combine with "
+                           "--focus/--cancer/--drug/--relation/--type. Fix: filter in the query's WHERE clause")
         triples = run_construct(_query_text(construct), graph_source)
         view = construct_view(triples, title=title or "ExoKG CONSTRUCT result", source=graph_source)
     else:

@@ -2,7 +2,7 @@
 
 One table, :data:`FORMATS`, maps each format name to its writer, file suffix, description,
 specification and loss statement; the CLI's ``--format`` choices are its names. A one-file format
-writes ``PATH`` (default ``exokg<suffix>``) and ``<stem>.dataset.ttl`` beside it; a folder format
+writes ``PATH`` (default ``exokg<suffix>``) and ``PATH.dataset.ttl`` beside it; a folder format
 (no suffix) writes its files and ``dataset.ttl`` into the folder ``PATH`` (default
 ``exokg-<name>``). Everything is serialised in memory first and then written with
 :func:`graph.build.write_atomically`, so an error leaves no half-written output, and the bytes
@@ -10,10 +10,10 @@ depend only on the data (never on the clock or hash seeds).
 
 >>> sorted(FORMATS) == sorted(FORMAT_NAMES)
 True
->>> get_format("yaml")
+>>> get_format("yaml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-graph.errors.FormatError: unknown export format 'yaml'. Fix: use one of turtle, ntriples, jsonld, rdfxml, trig, nquads, graphml, csv, kgx, neo4j
+graph.errors.FormatError: unknown export format 'yaml'. Fix: use one of turtle, ntriples, jsonld, ..., neo4j
 """
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def get_format(name: str) -> ExportFormat:
 
 
 def description_name(fmt: ExportFormat, out_name: str) -> str:
-    return FOLDER_DESCRIPTION if fmt.folder else Path(out_name).stem + DESCRIPTION_SUFFIX
+    return FOLDER_DESCRIPTION if fmt.folder else out_name + DESCRIPTION_SUFFIX
 
 
 def render(fmt: ExportFormat | str, source: ExportSource, out_name: str | None = None) -> dict[str, bytes]:
@@ -170,7 +170,6 @@ def export(fmt: ExportFormat | str, out: Path | str | None = None,
                         dropped=dropped)
 
 
-
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -187,5 +186,6 @@ def formats_markdown() -> str:
         lines.append(f"| `{fmt.name}` | {writes} | [{_md(fmt.description)}]({fmt.spec}) |")
     lines += ["", "What each format does not carry (the CLI prints the same after every export):", ""]
     for fmt in FORMATS.values():
-        lines.append(f"- `{fmt.name}`: " + ("; ".join(fmt.loses) if fmt.loses else "nothing; it carries every triple") + ".")
+        loses = "; ".join(fmt.loses) if fmt.loses else "nothing; it carries every triple"
+        lines.append(f"- `{fmt.name}`: {loses}.")
     return "\n".join(lines) + "\n"

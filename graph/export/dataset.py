@@ -8,13 +8,13 @@ specification it follows and what the format cannot carry. No blank nodes are us
 from __future__ import annotations
 
 import hashlib
-from types import SimpleNamespace
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ..build import DATASET_IRI, void_description
+from ..build import DATASET_IRI
+from ..rdf import new_graph
 from ..vocab import ONTOLOGY_IRI
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -38,9 +38,11 @@ def media_type(name: str) -> tuple[str, bool]:
 def dataset_description(source, fmt, files: dict[str, bytes]) -> Graph:
     """VoID + DCAT for ``source`` exported as ``fmt`` (an ExportFormat) into ``files``."""
     ds = DATASET_IRI
-    # void_description reads the entities by key (for the count and the example resources) and
-    # a digest for the version, which is replaced by the export's own version right after.
-    graph = void_description(source.graph, SimpleNamespace(entities=source.view.entities), "0" * 12)
+    graph = new_graph()
+    for prefix, namespace in source.void.namespaces():
+        graph.bind(prefix, namespace)
+    for triple in source.void:
+        graph.add(triple)
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
     graph.remove((ds, DCTERMS.hasVersion, None))

@@ -12,15 +12,14 @@ requires.
 """
 from __future__ import annotations
 
-from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from ..identifiers import iri_to_curie
 from ..ontology import load_ontology
 from ..vocab import ASSERTION, BIOLINK, ENTITY, EXO
+from .errors import ExportError
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
-from .errors import ExportError
 
 # ExoKG (bioregistry) prefix -> Biolink model prefix (biolink-model-prefix-map.json, Biolink 4.x).
 # Not listed (Biolink has no prefix for them) and kept as written: mirbase.mature, cellosaurus, circbase.
@@ -55,9 +54,10 @@ def category_mapping() -> dict[str, tuple[tuple[str, ...], str]]:
     graph = ontology.graph
     mapping = {}
     for cls in ontology.entity_classes:
-        node, basis = EXO[cls], ""
+        node = EXO[cls]
         while node is not None and str(node).startswith(str(EXO._NS)):
-            exact, close = _biolink(graph.objects(node, SKOS.exactMatch)), _biolink(graph.objects(node, SKOS.closeMatch))
+            exact = _biolink(graph.objects(node, SKOS.exactMatch))
+            close = _biolink(graph.objects(node, SKOS.closeMatch))
             name = str(node).removeprefix(str(EXO._NS))
             via = "" if name == cls else f" of {name}"
             if exact or close:

@@ -28,7 +28,9 @@ RELATIONSHIP_HEADER = (":START_ID", ":END_ID", ":TYPE", "id", "relation", "relat
 
 
 def relationship_type(relation: str) -> str:
-    """>>> relationship_type("confersResistanceTo")
+    """The relationship type, in Neo4j's UPPER_SNAKE style.
+
+    >>> relationship_type("confersResistanceTo")
     'CONFERS_RESISTANCE_TO'
     """
     return re.sub(r"(?<!^)(?=[A-Z])", "_", relation).upper()

@@ -15,17 +15,18 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from ..build import to_ntriples
+from ..build import to_ntriples, void_description
 from ..ontology import load_ontology
 from ..rdf import new_graph
 from ..store import graph_file
-from ..vocab import ONTOLOGY_IRI
-from .view import GraphView, build_view
+from ..vocab import EXO, ONTOLOGY_IRI
 from .errors import ExportError
+from .view import GraphView, build_view
 
 
 @dataclass
@@ -40,6 +41,15 @@ class ExportSource:
     @cached_property
     def view(self) -> GraphView:
         return build_view(self.graph)
+
+    @cached_property
+    def void(self) -> Graph:
+        """The build's VoID description of this graph (computed once; copy it to extend it)."""
+        # void_description reads the entities by key (for their count and the example resources)
+        # and a digest for the version, which the dataset description replaces with ``version``.
+        entities = {str(key): SimpleNamespace(iri=str(node))
+                    for node, key in self.graph.subject_objects(EXO.curationKey)}
+        return void_description(self.graph, SimpleNamespace(entities=entities), "0" * 12)
 
 
 def content_version(graph: Graph) -> str:

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..model import QUALIFIERS
@@ -99,7 +99,8 @@ class GraphView:
 
 def _one(values: list, what: str, subject) -> object:
     if len(values) != 1:
-        raise ExportError(f"{subject} has {len(values)} {what} values, expected one. Fix: rebuild the graph with `exokg build`")
+        raise ExportError(f"{subject} has {len(values)} {what} values, expected one. "
+                          "Fix: rebuild the graph with `exokg build`")
     return values[0]
 
 
@@ -122,21 +123,26 @@ def build_view(graph: Graph) -> GraphView:
         for p, values in props.items():
             if p not in ENTITY_PREDICATES and p not in relations:  # relation triples: checked below
                 dropped[f"entity property {p}"] += len(values)
-        types = [str(t).removeprefix(exo_ns) for t in props[RDF.type] if str(t).startswith(exo_ns)]
+        types = [str(t).removeprefix(exo_ns) for t in props.get(RDF.type, []) if str(t).startswith(exo_ns)]
         cls = _one(types, "ExoKG type", s)
         curie = props.get(DCTERMS.identifier, [])
         broader = sorted(str(v) for v in props.get(SKOS.broader, []))
-        for what, values in (("rdf:type outside the ontology", [t for t in props[RDF.type] if not str(t).startswith(exo_ns)]),
+        foreign_types = [t for t in props.get(RDF.type, []) if not str(t).startswith(exo_ns)]
+        for what, values in (("rdf:type outside the ontology", foreign_types),
                              ("second dcterms:identifier", curie[1:]), ("second skos:broader", broader[1:])):
             if values:
                 dropped[f"entity property {what}"] += len(values)
+        synonyms = tuple(sorted(str(v) for v in props.get(SKOS.altLabel, [])))
+        if any(SEPARATOR in synonym for synonym in synonyms):
+            raise ExportError(f"a synonym of {s} contains '{SEPARATOR}', which the graph formats use to separate "
+                              "list values. Fix: split it into separate synonyms in the curated table")
         nodes.append(Node(
-            iri=str(s), key=str(_one(props[EXO.curationKey], "curation key", s)),
-            label=str(_one(props[RDFS.label], "label", s)), type=cls,
+            iri=str(s), key=str(_one(props.get(EXO.curationKey, []), "curation key", s)),
+            label=str(_one(props.get(RDFS.label, []), "label", s)), type=cls,
             classes=tuple(sorted(ontology.classes.get(cls, {cls}))),
             curie=str(curie[0]) if curie else "",
-            mapped=bool(_one(props[EXO.isMapped], "isMapped", s).toPython()),
-            synonyms=tuple(sorted(str(v) for v in props.get(SKOS.altLabel, []))),
+            mapped=bool(_one(props.get(EXO.isMapped, []), "isMapped", s).toPython()),
+            synonyms=synonyms,
             xrefs=tuple(sorted(str(v) for v in props.get(SKOS.exactMatch, []))),
             broader=broader[0] if broader else "",
             unnamed=any(v.toPython() is True for v in props.get(EXO.unnamedInSource, [])),
@@ -159,15 +165,15 @@ def build_view(graph: Graph) -> GraphView:
         for p, values in props.items():
             if p not in ASSERTION_PREDICATES:
                 dropped[f"assertion property {p}"] += len(values)
-        predicate = _one(props[RDF.predicate], "rdf:predicate", a)
+        predicate = _one(props.get(RDF.predicate, []), "rdf:predicate", a)
         if predicate not in relations:
             raise ExportError(f"{a} asserts {predicate}, which is not a relation of the ontology. "
                               "Fix: rebuild the graph with `exokg build`")
         relation = relations[predicate]
         context = defaultdict(list)
-        for predicate, column in _COLUMN_BY_PREDICATE.items():
-            context[column] = sorted(str(v) for v in props.get(predicate, []))
-        section = _one(props[EXO.section], "section", a)
+        for qualifier, column in _COLUMN_BY_PREDICATE.items():
+            context[column] = sorted(str(v) for v in props.get(qualifier, []))
+        section = _one(props.get(EXO.section, []), "section", a)
         number, title = section_info.get(section, (str(section).rsplit("/", 1)[-1], ""))
         refs = sorted((reference_numbers.get(r, 0), str(r)) for r in props.get(EXO.citesReference, []))
         rows = sorted(int(v) for v in props.get(EXO.tableRow, []))
@@ -175,12 +181,13 @@ def build_view(graph: Graph) -> GraphView:
             dropped["assertion property second exo:tableRow"] += len(rows) - 1
         edges.append(Edge(
             id=str(a).removeprefix(str(ASSERTION)), assertion=str(a),
-            source=str(_one(props[RDF.subject], "rdf:subject", a)), target=str(_one(props[RDF.object], "rdf:object", a)),
+            source=str(_one(props.get(RDF.subject, []), "rdf:subject", a)),
+            target=str(_one(props.get(RDF.object, []), "rdf:object", a)),
             relation=relation.name, relation_label=relation.label, sign=relation.sign, symmetric=relation.symmetric,
             context=tuple((column, tuple(context[column])) for column in CONTEXT_COLUMNS),
             section=number, section_title=title, table_row=rows[0] if rows else None,
             references=tuple(n for n, _ in refs), reference_ids=tuple(i for _, i in refs),
-            summary=str(_one(props[EXO.curatorSummary], "curator summary", a)),
+            summary=str(_one(props.get(EXO.curatorSummary, []), "curator summary", a)),
             review=str(props[EXO.source][0]) if props.get(EXO.source) else "",
         ))
     edges.sort(key=lambda e: e.assertion)

@@ -139,6 +139,7 @@
     if (!timings.stabilizationDone) timings.stabilizationDone = performance.now();
     if (data.freeze) network.setOptions({ physics: { enabled: false } });
     api.layouts += 1;
+    if (api.ready) statusBox.textContent = countsText();
     markReady();
   });
   network.on("stabilized", function () { if (!timings.stabilized) timings.stabilized = performance.now(); });

@@ -1,0 +1,237 @@
+"""The everyday questions, as library functions returning plain rows (lists of dicts).
+
+Each function runs one of the named queries in ``graph/queries`` (so the same question can be
+asked in SPARQL, here, on the command line or on a remote endpoint) and tidies its answer:
+lists become Python lists, reference numbers and Table 1 rows become ints. Every row carries its
+evidence: ``section``, ``table_row`` and ``references`` (plus the statement id and the curator's
+summary). Entity arguments accept any name :func:`graph.entities.resolve` accepts. A cancer type
+includes its subtypes, a drug its narrower drugs (``skos:broader*``).
+
+>>> rows = resistance(drug="CIS")
+>>> all(row["drug"][0] == "cisplatin" or "cisplatin" in row["drug"] for row in rows)
+True
+>>> {"section", "table_row", "references"} <= set(rows[0])
+True
+"""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from .entities import entity_index
+from .query import LocalEngine, ParameterError, coerce, named_query
+
+SEPARATOR = " | "
+EVIDENCE = ["section", "table_row", "references"]
+
+FIND_COLUMNS = ["key", "label", "type", "curie", "synonyms", "statements", "sections", "table_rows", "references"]
+STATEMENT_COLUMNS = ["statement", "role", "subject", "relation", "object", "context", *EVIDENCE, "summary"]
+RESISTANCE_COLUMNS = ["statement", "agent", "agent_type", "effect", "drug", "cancer", "mechanism", "donor_cell",
+                      "recipient_cell", "cell_line", "model", *EVIDENCE, "summary"]
+BIOMARKER_COLUMNS = ["statement", "biomarker", "type", "cancer", "role", "fluid", "direction", "drug", "model",
+                     *EVIDENCE, "summary"]
+THERAPY_COLUMNS = ["statement", "therapy", "therapy_type", "source", "relation", "target", "drug", "cancer",
+                   "mechanism", "cell_line", "model", *EVIDENCE, "summary"]
+NEIGHBOR_COLUMNS = ["hop", "from", "direction", "relation", "to", "to_type", "context", *EVIDENCE, "statement",
+                    "summary"]
+
+EFFECTS = {"confers": "confersResistanceTo", "reverses": "reversesResistanceTo"}
+BIOMARKER_TYPES = {"miRNA": "MicroRNA", "circRNA": "CircularRNA", "lncRNA": "LongNonCodingRNA",
+                   "ncRNA": "NonCodingRNA", "protein": "GeneOrProtein"}
+MAX_HOPS = 5
+
+
+def _engine(source, engine):
+    return engine if engine is not None else LocalEngine(source)
+
+
+def _run(name: str, params: dict, source=None, engine=None) -> list[dict]:
+    query = named_query(name)
+    given = {k: v for k, v in params.items() if v not in (None, "", [], ())}
+    bindings = query.bindings(given, source)
+    return _engine(source, engine).run(query.text, bindings=bindings).values()
+
+
+def _run_bound(name: str, bindings: dict, source=None, engine=None) -> list[dict]:
+    return _engine(source, engine).run(named_query(name).text, bindings=bindings).values()
+
+
+def split(value) -> list[str]:
+    """A ``" | "``-joined list from a query as a sorted Python list ([] when empty)."""
+    if value in (None, ""):
+        return []
+    return sorted({item for item in str(value).split(SEPARATOR) if item})
+
+
+def numbers(value) -> list[int]:
+    """A ``" | "``-joined list of numbers as sorted ints."""
+    return sorted({int(item) for item in split(value) if re.fullmatch(r"\d+", item)})
+
+
+def section_key(number: str) -> tuple:
+    """Sort sections as the review prints them: abstract, 1, 2, 3.1 ... then T1, F1, F2."""
+    if number == "abstract":
+        return (0, ())
+    if number[:1].isdigit():
+        return (1, tuple(int(p) for p in number.split(".") if p.isdigit()))
+    return (2, (number,))
+
+
+def _evidence(row: dict) -> dict:
+    return {"section": row.get("section"), "table_row": row.get("table_row"),
+            "references": numbers(row.get("references"))}
+
+
+# ---------------------------------------------------------------- find / show
+
+
+def find(text: str, source=None, *, types: tuple[str, ...] | None = None, limit: int | None = None,
+         engine=None) -> list[dict]:
+    """Entities whose key, label, synonym or CURIE contains ``text`` (exact matches first), with
+    the sections, Table 1 rows and references of the statements that use them."""
+    if not text or not text.strip():
+        raise ParameterError("nothing to search for. Fix: give a name or part of one, e.g. `exokg find miR-21`")
+    records = entity_index(source).search(text, limit=limit, types=types)
+    if not records:
+        return []
+    evidence = {row["key"]: row for row in _run_bound(
+        "entity-evidence", {"entity": [ox.NamedNode(r.iri) for r in records]}, source, engine)}
+    rows = []
+    for record in records:
+        ev = evidence.get(record.key, {})
+        rows.append({
+            "key": record.key, "label": record.label, "type": record.type, "curie": record.curie,
+            "synonyms": list(record.synonyms), "statements": ev.get("statements", 0),
+            "sections": sorted(split(ev.get("sections")), key=section_key),
+            "table_rows": numbers(ev.get("table_rows")), "references": numbers(ev.get("references")),
+        })
+    return rows
+
+
+def show(name: str, source=None, *, engine=None) -> dict:
+    """The entity card: identifiers, names, hierarchy, and every statement it takes part in.
+
+    Returns ``{"entity": {...}, "statements": [rows]}``; each statement row has the entity's
+    ``role`` (subject, object, or ``context: cancerType`` ...), the context and the evidence.
+    """
+    record = entity_index(source).resolve(name)
+    node = [ox.NamedNode(record.iri)]
+    cards = _run_bound("entity", {"entity": node}, source, engine)
+    card = cards[0] if cards else {}
+    entity = {
+        "key": record.key, "label": record.label, "type": record.type, "iri": record.iri,
+        "curie": record.curie, "mapped": record.mapped, "synonyms": list(record.synonyms),
+        "xrefs": split(card.get("xrefs")), "broader": split(card.get("broader")),
+        "narrower": split(card.get("narrower")), "note": card.get("note") or "",
+    }
+    statements = []
+    for row in _run_bound("statements", {"entity": node}, source, engine):
+        statements.append({
+            "statement": row["statement"], "role": row["role"], "subject": row["subject_label"],
+            "relation": row["relation"], "object": row["object_label"], "context": split(row["context"]),
+            **_evidence(row), "summary": row["summary"],
+        })
+    return {"entity": entity, "statements": statements}
+
+
+# ---------------------------------------------------------------- the competency questions
+
+
+def resistance(agent: str | None = None, drug: str | None = None, cancer: str | None = None,
+               effect: str | None = None, source=None, *, engine=None) -> list[dict]:
+    """Resistance associations: who confers or reverses resistance to which drug, where, how.
+
+    ``effect`` is ``confers`` or ``reverses``. ``agent`` matches the subject or the donor cell
+    whose exosomes carry it; ``drug`` the drug resisted or the drug a statement is qualified with.
+    """
+    if effect is not None and effect not in EFFECTS:
+        raise ParameterError(f"effect must be confers or reverses, not {effect!r}")
+    rows = _run("resistance", {"agent": agent, "drug": drug, "cancer": cancer,
+                               "effect": EFFECTS.get(effect) if effect else None}, source, engine)
+    out = []
+    for row in rows:
+        drugs = [row["drug_label"]] + [d for d in split(row["drug_context"]) if d != row["drug_label"]]
+        out.append({
+            "statement": row["statement"], "agent": row["agent_label"], "agent_type": row["agent_type"],
+            "effect": "confers" if row["relation"] == "confersResistanceTo" else "reverses",
+            "drug": drugs, "cancer": split(row["cancers"]), "mechanism": split(row["mechanisms"]),
+            "donor_cell": split(row["donor_cells"]), "recipient_cell": split(row["recipient_cells"]),
+            "cell_line": split(row["cell_lines"]), "model": split(row["models"]),
+            **_evidence(row), "summary": row["summary"],
+        })
+    return out
+
+
+def biomarkers(cancer: str | None = None, type: str | None = None, fluid: str | None = None, source=None, *,
+               engine=None) -> list[dict]:
+    """Exosomal biomarkers, by cancer (subtypes included), molecule type and body fluid.
+
+    ``type`` is one of miRNA, circRNA, lncRNA, ncRNA (any non-coding RNA) or protein.
+    """
+    if type is not None and type not in BIOMARKER_TYPES:
+        raise ParameterError(f"type must be one of {', '.join(BIOMARKER_TYPES)}, not {type!r}")
+    rows = _run("biomarkers", {"cancer": cancer, "type": BIOMARKER_TYPES.get(type) if type else None,
+                               "fluid": fluid}, source, engine)
+    out = []
+    for row in rows:
+        cancers = [row["cancer_label"]] + [c for c in split(row["cancer_context"]) if c != row["cancer_label"]]
+        out.append({
+            "statement": row["statement"], "biomarker": row["biomarker_label"], "type": row["biomarker_type"],
+            "cancer": cancers, "role": split(row["roles"]), "fluid": split(row["fluids"]),
+            "direction": row["direction"] or "", "drug": split(row["drugs"]), "model": split(row["models"]),
+            **_evidence(row), "summary": row["summary"],
+        })
+    return out
+
+
+def therapies(drug: str | None = None, cancer: str | None = None, source=None, *, engine=None) -> list[dict]:
+    """Exosome-based therapies: what each delivers, reverses or suppresses, where, with evidence."""
+    rows = _run("therapies", {"drug": drug, "cancer": cancer}, source, engine)
+    return [{
+        "statement": row["statement"], "therapy": row["therapy_label"], "therapy_type": row["therapy_type"],
+        "source": split(row["sources"]), "relation": row["relation"], "target": row["target_label"],
+        "drug": split(row["drugs"]), "cancer": split(row["cancers"]), "mechanism": split(row["mechanisms"]),
+        "cell_line": split(row["cell_lines"]), "model": split(row["models"]),
+        **_evidence(row), "summary": row["summary"],
+    } for row in rows]
+
+
+def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] | None = None, source=None, *,
+              engine=None) -> list[dict]:
+    """Statements reachable from an entity within ``hops`` steps (both directions), breadth first.
+
+    Each statement is reported once, at the hop it is first reached; ``relations`` restricts the
+    walk to those relations (local names such as ``targets`` or ``confersResistanceTo``).
+    """
+    if not isinstance(hops, int) or not 1 <= hops <= MAX_HOPS:
+        raise ParameterError(f"hops must be a whole number from 1 to {MAX_HOPS}, not {hops!r}")
+    query = named_query("neighbors")
+    index = entity_index(source)
+    start = index.resolve(name)
+    relation_terms = [coerce(query.param("relation"), r, source) for r in relations or ()]
+    seen_nodes, seen_statements = {start.iri}, set()
+    frontier, rows = [start.iri], []
+    for hop in range(1, hops + 1):
+        if not frontier:
+            break
+        answer = _run_bound("neighbors", {"node": [ox.NamedNode(i) for i in sorted(frontier)],
+                                          "relation": relation_terms}, source, engine)
+        reached = []
+        for row in answer:
+            if row["statement"] in seen_statements:
+                continue
+            seen_statements.add(row["statement"])
+            rows.append({
+                "hop": hop, "from": index.by_iri[row["node"]].label if row["node"] in index.by_iri else row["node_key"], "direction": row["direction"], "relation": row["link"],
+                "to": row["neighbor_label"], "to_type": row["neighbor_type"], "context": split(row["context"]),
+                **_evidence(row), "statement": row["statement"], "summary": row["summary"],
+            })
+            if row["neighbor"] not in seen_nodes:
+                seen_nodes.add(row["neighbor"])
+                reached.append(row["neighbor"])
+        frontier = reached
+    return rows
+
+
+__all__ = ["find", "show", "resistance", "biomarkers", "therapies", "neighbors", "split", "numbers", "section_key"]

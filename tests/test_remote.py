@@ -1,0 +1,171 @@
+"""`exokg push` and `exokg query --endpoint` against a real Oxigraph server on 127.0.0.1.
+
+The server is the `oxigraph` command of the PyPI package `oxigraph`, started here on a free port
+with an on-disk store in a temporary folder and stopped afterwards.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.query import QueryResult, QuerySyntaxError, QueryTimeout, library, run_named
+from graph.remote import EndpointError, RemoteEndpoint, push
+from graph.server import DATASET_IRI
+
+from .conftest import require_tool
+from .test_query import cli
+
+pytestmark = pytest.mark.server
+
+
+def _oxigraph() -> str:
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    return require_tool("oxigraph", "the Oxigraph server (pip install oxigraph) for the remote-engine tests")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    """Base URL of a running Oxigraph server (stopped at the end of the module)."""
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([_oxigraph(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+                                "--timeout-s", "3"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            opener.open(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph did not start: {process.stderr.read().decode(errors='replace')[-500:]}")
+            time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pushed(oxigraph, graph_file):
+    count = push(f"{oxigraph}/store", graph_file, named_graph=DATASET_IRI)
+    return oxigraph, count
+
+
+def normalize(result: QueryResult):
+    """Compare answers as sets: SPARQL leaves row order among ties and GROUP_CONCAT order open."""
+    if result.form == "ASK":
+        return result.boolean
+    if result.form == "GRAPH":
+        return sorted(str(t) for t in result.triples)
+
+    def cell(term):
+        if term is None:
+            return None
+        if isinstance(term, ox.Literal) and " | " in term.value:
+            return " | ".join(sorted(term.value.split(" | ")))
+        return str(term)
+
+    return result.variables, sorted((tuple(cell(t) for t in row) for row in result.rows), key=repr)
+
+
+def test_push_replaces_the_named_graph(oxigraph, graph_file, tmp_path):
+    stale = tmp_path / "stale.nt"
+    stale.write_text("<https://w3id.org/exokg/entity/stale> <http://www.w3.org/2000/01/rdf-schema#label> \"stale\" .\n")
+    assert push(f"{oxigraph}/store", stale, named_graph=DATASET_IRI) > 1  # one triple plus the ontology
+    count = push(f"{oxigraph}/store", graph_file, named_graph=DATASET_IRI)
+    remote = RemoteEndpoint(f"{oxigraph}/query", named_graph=DATASET_IRI)
+    total = remote.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()[0]["n"]
+    assert total == count
+    assert remote.run('ASK { ?s rdfs:label "stale" }').boolean is False
+
+
+def test_every_shipped_query_answers_the_same_embedded_and_remote(pushed, graph_file):
+    base, _ = pushed
+    remote = RemoteEndpoint(f"{base}/query", named_graph=DATASET_IRI)
+    compared, answered = 0, 0
+    for query in library().values():
+        for params in query.example_params():
+            embedded = run_named(query.name, params, graph_file)
+            far = run_named(query.name, params, graph_file, engine=remote)
+            assert normalize(far) == normalize(embedded), (query.name, params)
+            compared += 1
+            answered += bool(len(embedded)) if embedded.form != "ASK" else 1
+    assert compared == sum(len(q.examples) for q in library().values()) >= 15
+    assert answered >= compared - 2  # only sponge axes may still be empty while curation goes on
+
+
+def test_cli_push_and_query_endpoint(capsys, oxigraph, graph_file):
+    code, out, err = cli(capsys, "push", "--endpoint", f"{oxigraph}/store", "--graph", str(graph_file))
+    assert code == 0, err
+    assert out.startswith("pushed ") and f"<{DATASET_IRI}>" in out
+    args = ["query", "resistance", "--param", "drug=oxaliplatin", "--format", "json", "--graph", str(graph_file)]
+    code, local, _ = cli(capsys, *args)
+    code, remote, err = cli(capsys, *args, "--endpoint", f"{oxigraph}/query")
+    assert code == 0, err
+    local_rows, remote_rows = json.loads(local)["results"]["bindings"], json.loads(remote)["results"]["bindings"]
+    assert remote_rows and len(remote_rows) == len(local_rows)
+    assert {r["statement"]["value"] for r in remote_rows} == {r["statement"]["value"] for r in local_rows}
+
+
+def test_default_graph_push_and_query(capsys, oxigraph, graph_file):
+    code, out, _ = cli(capsys, "push", "--endpoint", f"{oxigraph}/store", "--named-graph", "default",
+                       "--graph", str(graph_file))
+    assert code == 0 and "the default graph" in out
+    code, out, err = cli(capsys, "query", "ASK { ?d a exo:Drug ; exo:curationKey \"oxaliplatin\" }",
+                         "--endpoint", f"{oxigraph}/query", "--named-graph", "default", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out) == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize("args, code, text", [
+    (["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/query"], 1, "cannot reach"),
+    (["query", "ASK {}", "--endpoint", "ftp://example.org/q"], 1, "not an http(s) URL"),
+    (["query", "SELECT * WHERE { ?s ?p }", "--endpoint", "http://127.0.0.1:9/query"], 2, "line 1, column"),
+    (["push", "--endpoint", "http://127.0.0.1:9/store"], 1, "cannot reach"),
+    (["push", "--endpoint", "http://127.0.0.1:9/store", "--named-graph", "not an iri"], 1, "is not an IRI"),
+])
+def test_remote_errors_are_one_line(capsys, graph_file, args, code, text):
+    got, out, err = cli(capsys, *args, "--graph", str(graph_file))
+    assert got == code, (out, err)
+    assert text in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_wrong_endpoint_kind_is_explained(capsys, oxigraph, graph_file):
+    code, _, err = cli(capsys, "query", "ASK {}", "--endpoint", f"{oxigraph}/store", "--graph", str(graph_file))
+    assert code == 1 and "HTTP 415" in err and "query endpoint" in err
+    with pytest.raises(EndpointError, match="Graph Store"):
+        push(f"{oxigraph}/query", graph_file)
+    with pytest.raises(QuerySyntaxError):
+        RemoteEndpoint(f"{oxigraph}/query").run("SELECT * WHERE { ?s foo:bar ?o }")
+
+
+def test_remote_timeout(oxigraph):
+    slow = RemoteEndpoint(f"{oxigraph}/query", named_graph=DATASET_IRI, timeout=0.5)
+    with pytest.raises(QueryTimeout, match="did not answer within 0.5 s"):
+        slow.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")

@@ -1,0 +1,237 @@
+"""`exokg serve` over loopback, driven by a real SPARQL client (SPARQLWrapper) and raw HTTP."""
+from __future__ import annotations
+
+import csv
+import http.client
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed
+
+from graph.query import run_named, run_query
+from graph.remote import RemoteEndpoint
+from graph.server import DATASET_IRI, EndpointConfig, ServerError, make_server, running
+
+pytestmark = pytest.mark.server
+
+MAX_ROWS = 40
+DRUGS = "SELECT ?key WHERE { ?d a exo:Drug ; exo:curationKey ?key } ORDER BY ?key LIMIT 5"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def server(graph_file):
+    config = EndpointConfig(timeout=1.5, max_rows=MAX_ROWS, workers=2, max_body=20_000, log=False)
+    with running(graph_file, port=0, config=config) as srv:
+        yield srv
+
+
+def client(server, query: str, fmt=JSON) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(server.url)
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    return sparql
+
+
+def raw(server, method: str, target: str, body: bytes | None = None, headers: dict | None = None):
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def keys(bindings: list[dict]) -> list[str]:
+    return [b["key"]["value"] for b in bindings]
+
+
+# ---------------------------------------------------------------- answers
+
+
+def test_select_json_get_matches_the_embedded_engine(server, graph_file):
+    answer = client(server, DRUGS).queryAndConvert()
+    embedded = [row["key"] for row in run_query(DRUGS, graph_file).values()]
+    assert keys(answer["results"]["bindings"]) == embedded and len(embedded) == 5
+
+
+def test_select_post_form_and_post_direct(server):
+    form = client(server, DRUGS)
+    form.setMethod(POST)
+    direct = client(server, DRUGS)
+    direct.setMethod(POST)
+    direct.setRequestMethod(POSTDIRECTLY)
+    assert keys(form.queryAndConvert()["results"]["bindings"]) == keys(direct.queryAndConvert()["results"]["bindings"])
+
+
+def test_select_xml_csv_tsv(server):
+    expected = keys(client(server, DRUGS).queryAndConvert()["results"]["bindings"])
+    xml = client(server, DRUGS, XML).query().response.read()
+    assert [s["key"].value for s in ox.parse_query_results(xml, ox.QueryResultsFormat.XML)] == expected
+    rows = list(csv.reader(io.StringIO(client(server, DRUGS, CSV).queryAndConvert().decode())))
+    assert rows[0] == ["key"] and [r[0] for r in rows[1:]] == expected
+    tsv = client(server, DRUGS, TSV).queryAndConvert()
+    assert [s["key"].value for s in ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)] == expected
+
+
+def test_ask(server):
+    assert client(server, "ASK { ?d a exo:Drug }").queryAndConvert()["boolean"] is True
+    assert client(server, "ASK { ?d a exo:Planet }").queryAndConvert()["boolean"] is False
+
+
+def test_construct_as_turtle_jsonld_rdfxml_and_ntriples(server, graph_file):
+    query = run_named("neighborhood-graph", {"entity": "ABCB1"}, graph_file)
+    expected = len(query.triples)
+    text = 'CONSTRUCT { ?s ?p ?o } WHERE { ?s exo:curationKey "ABCB1" ; ?p ?o }'
+    embedded = len(run_query(text, graph_file).triples)
+    turtle = client(server, text, TURTLE).queryAndConvert()
+    assert len(list(ox.parse(turtle, ox.RdfFormat.TURTLE))) == embedded
+    assert len(client(server, text, JSONLD).queryAndConvert()) == embedded  # rdflib Graph
+    assert len(client(server, text, XML).queryAndConvert()) == embedded  # RDF/XML, rdflib Graph
+    status, headers, body = raw(server, "GET", "/sparql?" + urllib.parse.urlencode({"query": text}),
+                                headers={"Accept": "application/n-triples"})
+    assert status == 200 and headers["Content-Type"] == "application/n-triples"
+    assert len(list(ox.parse(body.encode(), ox.RdfFormat.N_TRIPLES))) == embedded
+    assert expected > embedded > 0
+
+
+def test_row_limit_cuts_and_flags(server):
+    status, headers, body = raw(server, "GET", "/sparql?" + urllib.parse.urlencode(
+        {"query": "SELECT ?s WHERE { ?s ?p ?o }"}), headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and headers.get("X-ExoKG-Truncated") == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == MAX_ROWS
+    status, headers, _ = raw(server, "GET", "/sparql?" + urllib.parse.urlencode({"query": DRUGS}))
+    assert status == 200 and "X-ExoKG-Truncated" not in headers
+
+
+def test_own_dataset_as_default_graph_is_accepted(server):
+    sparql = client(server, DRUGS)
+    sparql.addDefaultGraph(DATASET_IRI)
+    assert len(sparql.queryAndConvert()["results"]["bindings"]) == 5
+
+
+def test_exokg_remote_engine_reads_the_endpoint(server, graph_file):
+    remote = RemoteEndpoint(server.url, named_graph=DATASET_IRI)
+    query = run_named("resistance", {"drug": "oxaliplatin"}, graph_file)
+    answer = run_named("resistance", {"drug": "oxaliplatin"}, graph_file, engine=remote)
+    assert answer.variables == query.variables and len(answer.rows) == len(query.rows) > 0
+
+
+def test_query_page(server):
+    status, headers, body = raw(server, "GET", "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "<textarea" in body and "resistance" in body and "VALUES ?drug" in body
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def assert_http_error(call, code: int, text: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as err:
+        call()
+    assert err.value.code == code
+    assert text in err.value.read().decode()
+
+
+def test_update_is_refused_by_parameter_and_by_content_type(server):
+    sparql = client(server, "INSERT DATA { <http://a/> <http://b/> <http://c/> }")
+    sparql.setMethod(POST)
+    assert_http_error(sparql.query, 403, "read-only")
+    status, _, body = raw(server, "POST", "/sparql", b"DELETE WHERE { ?s ?p ?o }",
+                          {"Content-Type": "application/sparql-update"})
+    assert status == 403 and "read-only" in body
+    status, _, body = raw(server, "GET", "/sparql?update=CLEAR%20ALL")
+    assert status == 403
+    status, _, body = raw(server, "POST", "/sparql", b"query=" + urllib.parse.quote("CLEAR ALL").encode(),
+                          {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403 and "Update is refused" in body
+    assert client(server, "ASK { ?d a exo:Drug }").queryAndConvert()["boolean"] is True  # nothing was cleared
+
+
+def test_service_is_refused(server):
+    sparql = client(server, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
+    assert_http_error(sparql.query, 403, "SERVICE")
+
+
+def test_other_graphs_are_refused(server):
+    assert_http_error(client(server, "SELECT * FROM <http://example.org/g.ttl> WHERE { ?s ?p ?o }").query, 403, "FROM")
+    foreign = client(server, DRUGS)
+    foreign.addDefaultGraph("http://example.org/data.ttl")
+    assert_http_error(foreign.query, 403, "never loads other graphs")
+    named = client(server, DRUGS)
+    named.addNamedGraph("http://example.org/data.ttl")
+    assert_http_error(named.query, 403, "named-graph-uri")
+
+
+def test_a_slow_query_is_stopped_and_the_endpoint_recovers(server):
+    assert_http_error(client(server, SLOW).query, 503, "timeout")
+    for _ in range(3):  # both workers answer again (the killed one was replaced)
+        assert client(server, "ASK { ?d a exo:Drug }").queryAndConvert()["boolean"] is True
+
+
+def test_hosts_other_than_loopback_are_refused(server):
+    status, _, body = raw(server, "GET", "/sparql?query=ASK%7B%7D", headers={"Host": "evil.example:80"})
+    assert status == 403 and "loopback" in body
+
+
+# ---------------------------------------------------------------- malformed requests
+
+
+def test_syntax_error_is_400_with_position(server):
+    with pytest.raises(QueryBadFormed) as err:
+        client(server, "SELECT * WHERE { ?s ?p }").query()
+    assert "line 1, column" in str(err.value)
+
+
+@pytest.mark.parametrize("method, target, body, headers, status, text", [
+    ("GET", "/sparql", None, {}, 400, "no query"),
+    ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, 400, "exactly one"),
+    ("GET", "/sparql?query=%FF%FE", None, {}, 400, "malformed query string"),
+    ("GET", "/sparql?query=", None, {}, 400, "empty"),
+    ("POST", "/sparql", b"ASK {}", {"Content-Type": "text/plain"}, 415, "unsupported Content-Type"),
+    ("POST", "/sparql", b"query=%FF", {"Content-Type": "application/x-www-form-urlencoded"}, 400, "malformed form"),
+    ("POST", "/sparql", b"\xff\xfe", {"Content-Type": "application/sparql-query"}, 400, "not UTF-8"),
+    ("POST", "/sparql?query=ASK%7B%7D", b"ASK {}", {"Content-Type": "application/sparql-query"}, 400, "not both"),
+    ("POST", "/sparql", None, {"Content-Type": "application/sparql-query", "Content-Length": "99999999"}, 413, "limit"),
+    ("PUT", "/sparql", b"<a:b> <a:c> <a:d> .", {"Content-Type": "application/n-triples"}, 405, "read-only"),
+    ("DELETE", "/sparql", None, {}, 405, "read-only"),
+    ("GET", "/sparql?query=ASK%7B%7D", None, {"Accept": "image/png"}, 406, "available"),
+    ("GET", "/nowhere", None, {}, 404, "/sparql"),
+])
+def test_malformed_requests(server, method, target, body, headers, status, text):
+    got, _, answer = raw(server, method, target, body, headers)
+    assert got == status, answer
+    assert text in answer
+
+
+def test_post_without_length_is_refused(server):
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn.putrequest("POST", "/sparql")
+    conn.putheader("Content-Type", "application/sparql-query")
+    conn.endheaders()
+    response = conn.getresponse()
+    assert response.status == 411
+    conn.close()
+
+
+def test_wrong_path_with_sparqlwrapper(server):
+    sparql = SPARQLWrapper(server.url.replace("/sparql", "/query"))
+    sparql.setQuery(DRUGS)
+    with pytest.raises(EndPointNotFound):
+        sparql.query()
+
+
+def test_busy_port_is_a_one_line_error(server, graph_file):
+    host, port = server.server_address[:2]
+    with pytest.raises(ServerError, match=f"cannot listen on {host}:{port}"):
+        make_server(graph_file, host=host, port=port, config=EndpointConfig(workers=1, log=False))
