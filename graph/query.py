@@ -39,7 +39,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
-from .errors import ExoKGError, FormatError, QueryError
+from .errors import FormatError, QueryError
 from .output import render
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -584,12 +584,14 @@ def _declared_prefix_tokens(text: str) -> list[Token]:
 
 def _general_hint(text: str) -> str:
     toks = tokens(text)
+    if query_form(text) is None:
+        return "a query starts (after any PREFIX/BASE lines) with SELECT, ASK, CONSTRUCT or DESCRIBE"
+    if any(t.kind == "punct" and t.text in "\"'" for t in toks):
+        return "a string is not closed"
     for opening, closing, name in (("{", "}", "braces"), ("(", ")", "parentheses")):
         balance = sum(1 for t in toks if t.text == opening) - sum(1 for t in toks if t.text == closing)
         if balance:
             return f"the {name} do not balance ({abs(balance)} '{opening if balance > 0 else closing}' too many)"
-    if toks and toks[-1].kind == "string" and not re.fullmatch(r"(\"|').*\1", toks[-1].text, re.DOTALL):
-        return "a string is not closed"
     return "check the query near that position; `exokg query --list` shows worked examples"
 
 
@@ -617,7 +619,14 @@ def execute(store: ox.Store, text: str, *, limit: int | None = None, form: str |
     except SyntaxError as err:
         raise explain_syntax_error(text, str(err)) from None
     except (OSError, RuntimeError, ValueError) as err:
-        raise QueryError(f"the query failed: {err}. Fix: check the query; `exokg query --list` shows worked examples") from None
+        raise QueryError(f"the query failed: {one_line(str(err))}. "
+                         "Fix: check the query; `exokg query --list` shows worked examples") from None
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """Collapse whitespace so a message prints as one line (cut at ``limit`` characters)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "..."
 
 
 def syntax_check(text: str) -> None:
@@ -854,7 +863,7 @@ def read_query_text(argument: str | None, file: Path | None) -> tuple[str, Named
 
 
 __all__ = [
-    "ExoKGError", "QueryError", "QuerySyntaxError", "QueryRefused", "QueryTimeout", "ParameterError",
+    "QueryError", "QuerySyntaxError", "QueryRefused", "QueryTimeout", "ParameterError",
     "QueryResult", "NamedQuery", "Param", "LocalEngine", "library", "named_query", "run_query", "run_named",
     "bind_values", "check_policy", "format_result", "sparql_json", "sparql_xml", "sparql_csv", "sparql_tsv",
     "query_prefixes", "compact", "display", "parse_term",

@@ -22,16 +22,16 @@ import ipaddress
 import json
 import multiprocessing
 import queue
+import signal
 import sys
 import threading
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .errors import ExoKGError
-from .query import QueryError, QueryRefused, check_policy, dataset_clauses, query_form
+from .query import QueryError, QueryRefused, check_policy, dataset_clauses, one_line, query_form
 from .vocab import DATASET
 
 DATASET_IRI = str(DATASET["exokg"])
@@ -135,7 +135,7 @@ class _Worker:
             raise ServerError(f"a query worker did not start within {timeout:g} s")
         message = self.conn.recv()
         if message[0] != "ready":
-            raise ServerError(f"a query worker could not load the graph: {message[1]}")
+            raise ServerError(f"a query worker could not load the graph: {one_line(message[1])}")
         self.ready = True
 
     def stop(self, kill: bool = False) -> None:
@@ -300,7 +300,10 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         if host is None:
             return
-        name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+        try:
+            name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+        except ValueError:
+            raise Refusal(400, f"malformed Host header {host!r}") from None
         if name.lower() not in LOOPBACK_NAMES:
             raise Refusal(403, f"Host {host!r} is not allowed: this endpoint answers loopback requests only")
 
@@ -345,6 +348,8 @@ class Handler(BaseHTTPRequestHandler):
             self._error(refusal.status, refusal.message, refusal.headers)
         except (ConnectionError, BrokenPipeError):
             pass
+        except Exception as err:  # noqa: BLE001 - answer 500 rather than drop the connection
+            self._error(500, f"internal error: {type(err).__name__}: {one_line(str(err))}")
 
     def _params(self, query_string: str) -> dict[str, list[str]]:
         try:
@@ -602,6 +607,11 @@ def serve(source=None, host: str = "127.0.0.1", port: int = 7879, config: Endpoi
         announce(f"warning: listening on {host}, not a loopback address: anyone who can reach this machine can query it")
     announce(f"ExoKG SPARQL endpoint at {server.url} (query page: {server.url[:-len('sparql')]}); "
              f"timeout {config.timeout:g} s, at most {config.max_rows:,} rows, {config.workers} worker(s). Ctrl-C stops it.")
+    def stop(signum, frame):  # SIGTERM stops like Ctrl-C: workers are shut down, the port freed
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:

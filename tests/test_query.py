@@ -267,3 +267,22 @@ def test_cli_errors_are_one_line(capsys, args, code, pattern):
     assert len(err.strip().splitlines()) == 1, err
     assert re.search(pattern, err.strip()), err
     assert "Traceback" not in err
+
+
+def test_donor_cell_joins_only_pair_statements_whose_cancers_agree(graph_file):
+    """The secretes + confers join of donor-cells keeps a pair only when the cancers agree."""
+    cancers: dict[str, set[str]] = {}
+    for row in run_query("SELECT ?a ?c WHERE { ?a exo:cancerType ?c }", graph_file).values():
+        cancers.setdefault(row["a"].rsplit("/", 1)[-1], set()).add(row["c"])
+    broader = {}
+    for row in run_query("SELECT ?c ?b WHERE { ?c a exo:CancerType ; skos:broader+ ?b }", graph_file).values():
+        broader.setdefault(row["c"], set()).add(row["b"])
+
+    def related(x: set[str], y: set[str]) -> bool:
+        return any(a == b or b in broader.get(a, ()) or a in broader.get(b, ()) for a in x for b in y)
+
+    joined = [r for r in run_named("donor-cells", {}, graph_file).values() if r["secretes_statement"]]
+    assert joined
+    for row in joined:
+        first, second = cancers.get(row["secretes_statement"], set()), cancers.get(row["resistance_statement"], set())
+        assert not first or not second or related(first, second), row

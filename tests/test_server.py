@@ -206,6 +206,7 @@ def test_syntax_error_is_400_with_position(server):
     ("DELETE", "/sparql", None, {}, 405, "read-only"),
     ("GET", "/sparql?query=ASK%7B%7D", None, {"Accept": "image/png"}, 406, "available"),
     ("GET", "/nowhere", None, {}, 404, "/sparql"),
+    ("GET", "/sparql?query=ASK%7B%7D", None, {"Host": "[bad"}, 400, "malformed Host"),
 ])
 def test_malformed_requests(server, method, target, body, headers, status, text):
     got, _, answer = raw(server, method, target, body, headers)
@@ -235,3 +236,26 @@ def test_busy_port_is_a_one_line_error(server, graph_file):
     host, port = server.server_address[:2]
     with pytest.raises(ServerError, match=f"cannot listen on {host}:{port}"):
         make_server(graph_file, host=host, port=port, config=EndpointConfig(workers=1, log=False))
+
+
+def test_exokg_serve_command_starts_answers_and_stops_on_sigterm(graph_file):
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--port", "0", "--workers", "1",
+                                "--quiet", "--graph", str(graph_file)], stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        assert "ExoKG SPARQL endpoint at http://127.0.0.1:" in line, line
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        answer = opener.open(url + "?" + urllib.parse.urlencode({"query": "ASK { ?d a exo:Drug }"}), timeout=10)
+        assert json.loads(answer.read()) == {"head": {}, "boolean": True}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(15) == 0
+        assert "stopping" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

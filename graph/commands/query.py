@@ -102,6 +102,8 @@ def query_command(query, query_file, params, fmt, graph_source, endpoint, named_
     if list_queries:
         _list_queries(fmt)
         return
+    if named_graph is not None and not endpoint:
+        raise click.UsageError("--named-graph only applies with --endpoint")
     if query_file is not None and str(query_file) == "-":
         text, named = sys.stdin.read(), None
     elif query == "-" and query_file is None:
