@@ -13,22 +13,38 @@ import click
 
 from .errors import CurationError, ExoKGError
 
-COMMAND_MODULES = ("core", "query", "paths", "viz", "export")
+# command name -> module under graph.commands. Modules are imported only when one of their
+# commands runs, so `exokg stats` does not pay for pySHACL, pyvis or the export writers
+# (a test checks this table against each module's COMMANDS list).
+COMMAND_MODULES = {
+    "build": "core", "validate": "core", "stats": "core", "coverage": "core",
+    "query": "query", "find": "query", "show": "query", "resistance": "query", "biomarkers": "query",
+    "therapies": "query", "neighbors": "query", "serve": "query", "push": "query",
+    "path": "paths", "explain": "paths",
+    "viz": "viz",
+    "export": "export",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx, name):
+        module_name = COMMAND_MODULES.get(name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"graph.commands.{module_name}")
+        return {command.name: command for command in module.COMMANDS}[name]
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="exokg")
 def cli():
     """ExoKG: a knowledge graph of how exosomes carry cancer drug resistance.
 
     Start with `exokg build`, then `exokg stats`, `exokg find TEXT` or `exokg query NAME`.
     """
-
-
-for _name in COMMAND_MODULES:
-    _module = importlib.import_module(f"graph.commands.{_name}")
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

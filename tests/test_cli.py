@@ -71,3 +71,15 @@ def test_every_package_folder_is_listed_in_pyproject():
     listed = set(config["tool"]["setuptools"]["packages"])
     folders = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "graph").rglob("__init__.py")}
     assert folders - listed == set(), "add these packages to [tool.setuptools] packages in pyproject.toml"
+
+
+def test_lazy_command_table_matches_the_modules():
+    """Every command of every graph.commands module is reachable under its own name, and no more."""
+    import importlib
+
+    from graph.cli import COMMAND_MODULES
+
+    for module_name in set(COMMAND_MODULES.values()):
+        module = importlib.import_module(f"graph.commands.{module_name}")
+        names = {command.name for command in module.COMMANDS}
+        assert names == {n for n, m in COMMAND_MODULES.items() if m == module_name}, module_name

@@ -10,7 +10,6 @@ from ..errors import ValidationFailed
 from ..output import ROW_FORMATS, render
 from ..stats import compute_stats
 from ..store import graph_file, load_rdflib, open_store
-from ..validate import validate_graph
 
 GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None,
                             help="Build folder or .nt/.ttl file (default: the packaged data, built once into the cache).")
@@ -36,6 +35,8 @@ def build_command(out_dir: Path, data_dir: Path | None):
 @click.option("--examples", default=3, show_default=True, help="Focus nodes shown per category.")
 def validate_command(graph_source: Path | None, examples: int):
     """Validate the built graph against the SHACL shapes; exit 1 on violations."""
+    from ..validate import validate_graph  # pySHACL is slow to import; only this command needs it
+
     report = validate_graph(load_rdflib(graph_source))
     click.echo(f"{graph_file(graph_source)}: " + report.summary(examples))
     if not report.conforms:
