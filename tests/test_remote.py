@@ -1,11 +1,14 @@
 """`exokg push` and `exokg query --endpoint` against a real Oxigraph server on 127.0.0.1.
 
-The server is the `oxigraph` command of the PyPI package `oxigraph`, started here on a free port
-with an on-disk store in a temporary folder and stopped afterwards.
+The server is the `oxigraph` command of the PyPI package `oxigraph`. `.ci/run` starts one on
+127.0.0.1 (with `--timeout-s 3`) and names it in EXOKG_TEST_OXIGRAPH_URL; without that variable
+the fixture starts its own on a free port, with an on-disk store in a temporary folder, and stops
+it afterwards.
 """
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -43,6 +46,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """Base URL of a running Oxigraph server (stopped at the end of the module)."""
+    external = os.environ.get("EXOKG_TEST_OXIGRAPH_URL")
+    if external:
+        urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+            f"{external}/query?query=ASK%7B%7D", timeout=5).read()
+        yield external.rstrip("/")
+        return
     port = _free_port()
     folder = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen([_oxigraph(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
