@@ -63,3 +63,16 @@ def require_tool(name: str, reason: str):
             pytest.fail(f"{name} is required in CI ({reason}) but is not on PATH; .ci/run should install it")
         pytest.skip(f"{name} not installed: {reason}")
     return path
+
+
+def run_cli(capsys, *args):
+    """(exit code, stdout, stderr) of `exokg ARGS` run in-process; 0 when the command returns normally."""
+    from graph.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as stop:
+        code = stop.code
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from graph.cli import main
 from graph.entities import entity_index
 from graph.explain import explain
 from graph.paths import hop_statements, load_broader
 from graph.projection import projection
+
+from .conftest import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -150,14 +151,6 @@ def test_ranking_follows_the_documented_order(kg):
 
 # ---------------------------------------------------------------- CLI
 
-def run_cli(capsys, *args):
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as stop:
-        code = stop.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_explain_text_json_tsv(capsys, built_dir, tmp_path):

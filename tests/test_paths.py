@@ -10,9 +10,10 @@ import random
 import networkx as nx
 import pytest
 
-from graph.cli import main
 from graph.paths import (HUB_KEYS, NoPathError, PathError, compose_sign, context_values, find_paths,
                          k_shortest_paths, shortest_path, simple_paths)
+
+from .conftest import run_cli
 
 RELATIONS = {"targets": -1, "upregulates": 1, "downregulates": -1, "activates": 1, "inhibits": -1,
              "promotes": 1, "suppresses": -1, "regulates": 0, "associatedWith": 0, "bindsTo": 0}
@@ -305,15 +306,6 @@ def test_bad_arguments_raise_path_errors():
             find_paths(G, "a", "b", **bad)
 
 
-def run_cli(capsys, *args):
-    """(exit code, stdout, stderr) of `exokg ARGS`; 0 when the command returns normally."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as stop:
-        code = stop.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def exits_with_one_line(capsys, *args) -> str:

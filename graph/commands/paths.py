@@ -56,34 +56,27 @@ def _choice(name, choices):
     return check
 
 
-def _check_relations(names) -> frozenset | None:
+def _check_names(names, known, what: str, where: str = "") -> frozenset | None:
+    """Names given once or comma-separated, matched case-insensitively to ``known``."""
     if not names:
         return None
-    known = load_ontology().relations
     by_fold = {n.casefold(): n for n in known}
     result = set()
     for name in names:
         for part in name.split(","):
             part = part.strip()
             if part.casefold() not in by_fold:
-                raise PathError(f"unknown relation '{part}'. Fix: use one of {', '.join(sorted(known))}")
+                raise PathError(f"unknown {what} '{part}'{where}. Fix: use one of {', '.join(sorted(known))}")
             result.add(by_fold[part.casefold()])
     return frozenset(result)
+
+
+def _check_relations(names) -> frozenset | None:
+    return _check_names(names, load_ontology().relations, "relation")
 
 
 def _check_types(names, option) -> frozenset | None:
-    if not names:
-        return None
-    known = load_ontology().entity_classes
-    by_fold = {n.casefold(): n for n in known}
-    result = set()
-    for name in names:
-        for part in name.split(","):
-            part = part.strip()
-            if part.casefold() not in by_fold:
-                raise PathError(f"unknown entity type '{part}' for {option}. Fix: use one of {', '.join(known)}")
-            result.add(by_fold[part.casefold()])
-    return frozenset(result)
+    return _check_names(names, load_ontology().entity_classes, "entity type", f" for {option}")
 
 
 # ---------------------------------------------------------------- rendering helpers
