@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import ResolutionError
-from .store import _stamp, graph_file, open_store
+from .store import file_stamp, graph_file, open_store
 from .vocab import PREFIXES
 
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "λ": "lambda",
@@ -141,7 +141,7 @@ def _records(store: ox.Store) -> list[EntityRecord]:
 
 def entity_index(source: Path | str | None = None) -> EntityIndex:
     """The entity index of a graph (default: the packaged build), cached per file."""
-    return _entity_index(_stamp(graph_file(source)))
+    return _entity_index(file_stamp(graph_file(source)))
 
 
 @lru_cache(maxsize=4)

@@ -197,9 +197,9 @@ def _load_broader(stamp: tuple[str, int, int]) -> dict[str, tuple[str, ...]]:
 
 def load_broader(source: Path | str | None = None) -> dict[str, tuple[str, ...]]:
     """The ``skos:broader`` links of the graph at ``source`` as child IRI -> parent IRIs (cached)."""
-    from .store import _stamp, graph_file
+    from .store import file_stamp, graph_file
 
-    return _load_broader(_stamp(graph_file(source)))
+    return _load_broader(file_stamp(graph_file(source)))
 
 
 def hop_statements(G: nx.MultiDiGraph, hop: Mapping) -> list[dict]:

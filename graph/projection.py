@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from .entities import entity_index
 from .model import QUALIFIERS
 from .ontology import load_ontology
-from .store import _stamp, graph_file, open_store
+from .store import file_stamp, graph_file, open_store
 from .vocab import EXO, PREFIXES
 
 _COLUMN_BY_PREDICATE = {str(q.predicate): q.column for q in QUALIFIERS}
@@ -46,7 +46,7 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
     >>> all("relation" in d and "sign" in d for _, _, d in G.edges(data=True))
     True
     """
-    return _projection(_stamp(graph_file(source)))
+    return _projection(file_stamp(graph_file(source)))
 
 
 def _term(term) -> str | int:

@@ -50,14 +50,15 @@ def graph_file(source: Path | str | None = None) -> Path:
     return path
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
+def file_stamp(path: Path) -> tuple[str, int, int]:
+    """(resolved path, mtime, size): the cache key of everything read from a graph file."""
     stat = path.stat()
     return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 
 def open_store(source: Path | str | None = None) -> ox.Store:
     """An in-memory pyoxigraph store holding the graph and the ontology (cached per file)."""
-    return _open_store(_stamp(graph_file(source)))
+    return _open_store(file_stamp(graph_file(source)))
 
 
 @lru_cache(maxsize=4)
