@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 
 from .curation import data_dir, load_curation
 from .model import Curation, review_iri

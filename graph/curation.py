@@ -7,7 +7,6 @@ Run ``python -m graph.curation [DIR]`` to check the tables without building.
 """
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from functools import lru_cache
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from .errors import CurationError, IdentifierError, Problem
 from .identifiers import split_curie
-from .model import QUALIFIER_BY_COLUMN, QUALIFIERS, REFERENCE_RANGE, Curation, Entity, Provenance, Reference, Statement
+from .model import QUALIFIERS, REFERENCE_RANGE, Curation, Entity, Provenance, Reference, Statement
 from .ontology import load_ontology
 
 ENTITY_COLUMNS = ("key", "type", "label", "synonyms", "curie", "xrefs", "broader", "flags", "note")

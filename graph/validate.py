@@ -2,7 +2,6 @@
 flood: one line per (shape, message) with the number of focus nodes and a few examples."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pyshacl import validate as shacl_validate

@@ -3,7 +3,6 @@ graph that conforms to the SHACL shapes (while a broken one does not)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, VOID
 
-from graph.build import OUTPUT_FILES, build, build_graph
+from graph.build import OUTPUT_FILES, build
 from graph.validate import validate_graph
 from graph.vocab import EXO
 
