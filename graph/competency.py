@@ -19,6 +19,7 @@ import re
 
 import pyoxigraph as ox
 
+from .model import section_key
 from .entities import entity_index
 from .query import LocalEngine, ParameterError, coerce, named_query
 
@@ -67,15 +68,6 @@ def split(value) -> list[str]:
 def numbers(value) -> list[int]:
     """A ``" | "``-joined list of numbers as sorted ints."""
     return sorted({int(item) for item in split(value) if re.fullmatch(r"\d+", item)})
-
-
-def section_key(number: str) -> tuple:
-    """Sort sections as the review prints them: abstract, 1, 2, 3.1 ... then T1, F1, F2."""
-    if number == "abstract":
-        return (0, ())
-    if number[:1].isdigit():
-        return (1, tuple(int(p) for p in number.split(".") if p.isdigit()))
-    return (2, (number,))
 
 
 def _evidence(row: dict) -> dict:

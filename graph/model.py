@@ -16,6 +16,19 @@ MODELS = ("in vitro", "in vivo", "xenograft", "PDX", "patient samples", "in sili
 DIRECTIONS = ("up", "down")
 
 
+def section_key(number: str) -> tuple:
+    """Sort sections as the review prints them: abstract, 1, 2, 3.1 ... then T1, F1, F2.
+
+    >>> sorted(["T1", "3.1", "abstract", "10", "2", "F1"], key=section_key)
+    ['abstract', '2', '3.1', '10', 'F1', 'T1']
+    """
+    if number == "abstract":
+        return (0, ())
+    if number[:1].isdigit():
+        return (1, tuple(int(p) for p in number.split(".") if p.isdigit()))
+    return (2, (number,))
+
+
 @dataclass(frozen=True)
 class Qualifier:
     """A context column of the statement table and the assertion property it becomes."""

@@ -18,12 +18,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
-import pyoxigraph as ox
 
 from .entities import entity_index
 from .model import QUALIFIERS
 from .ontology import load_ontology
 from .store import file_stamp, graph_file, open_store
+from .terms import term_value
 from .vocab import EXO, PREFIXES
 
 _COLUMN_BY_PREDICATE = {str(q.predicate): q.column for q in QUALIFIERS}
@@ -49,12 +49,6 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
     return _projection(file_stamp(graph_file(source)))
 
 
-def _term(term) -> str | int:
-    if isinstance(term, ox.Literal) and term.datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"):
-        return int(term.value)
-    return term.value
-
-
 @lru_cache(maxsize=4)
 def _projection(stamp: tuple[str, int, int]) -> nx.MultiDiGraph:
     store = open_store(stamp[0])
@@ -69,7 +63,7 @@ def _projection(stamp: tuple[str, int, int]) -> nx.MultiDiGraph:
 
     assertions: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES):
-        assertions[s["a"].value][s["p"].value].append(_term(s["o"]))
+        assertions[s["a"].value][s["p"].value].append(term_value(s["o"]))
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     for iri in sorted(assertions):

@@ -39,6 +39,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
+from .terms import term_value
 from .errors import FormatError, QueryError
 from .output import render
 
@@ -349,19 +350,7 @@ class QueryResult:
 
     def values(self) -> list[dict]:
         """Rows as dicts of plain Python values (IRI strings, literal values, ints for integers)."""
-        return [{var: plain(term) for var, term in zip(self.variables, row)} for row in self.rows]
-
-
-def plain(term):
-    """A term's plain value: int for xsd:integer, the string value otherwise, None when unbound."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "integer":
-        try:
-            return int(term.value)
-        except ValueError:
-            return term.value
-    return term.value
+        return [{var: term_value(term) for var, term in zip(self.variables, row)} for row in self.rows]
 
 
 def from_pyoxigraph(answer, limit: int | None = None) -> QueryResult:

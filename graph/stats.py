@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .model import section_key
+from .terms import term_value
 from .vocab import PREFIXES
 
 TYPE_COUNTS = """
@@ -46,24 +48,9 @@ class Stats:
 def _rows(store: ox.Store, query: str) -> list[dict]:
     solutions = store.query(query, prefixes=PREFIXES)
     names = [v.value for v in solutions.variables]
-    rows = []
-    for solution in solutions:
-        row = {}
-        for name in names:
-            term = solution[name]
-            value = term.value if term is not None else None
-            if isinstance(term, ox.Literal) and term.datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"):
-                value = int(value)
-            row[name] = value
-        rows.append(row)
-    return rows
-
-
-def _section_order(number: str) -> tuple:
-    head = number.split(".")
-    return (0, [int(p) for p in head]) if all(p.isdigit() for p in head) else (1 if number != "abstract" else -1, [0])
+    return [{name: term_value(solution[name]) for name in names} for solution in solutions]
 
 
 def compute_stats(store: ox.Store) -> Stats:
-    sections = sorted(_rows(store, SECTION_COUNTS), key=lambda r: _section_order(r["section"]))
+    sections = sorted(_rows(store, SECTION_COUNTS), key=lambda r: section_key(r["section"]))
     return Stats(entity_types=_rows(store, TYPE_COUNTS), relations=_rows(store, RELATION_COUNTS), sections=sections)
