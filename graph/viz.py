@@ -816,15 +816,10 @@ def _context_or_end(column: str, wanted: set[str]):
 
 def _with_narrower(iris: list[str], source) -> set[str]:
     """The entities and everything below them along skos:broader."""
-    from .store import open_store
+    from .paths import load_broader, narrower
 
-    for iri in iris:
-        if not re.fullmatch(r"[^\s<>\"{}|\\^`]+", iri):
-            raise VizError(f"unsupported IRI {iri!r}. Fix: report this ExoKG bug")
-    values = " ".join(f"<{iri}>" for iri in iris)
-    query = f"SELECT DISTINCT ?sub WHERE {{ VALUES ?top {{ {values} }} ?sub skos:broader* ?top }}"
-    found = {s["sub"].value for s in open_store(source).query(query, prefixes=PREFIXES)}
-    return found | set(iris)
+    broader = load_broader(source)
+    return set().union(*(narrower(broader, iri) for iri in iris))
 
 
 def _resolve_relation(name: str) -> str:
