@@ -34,10 +34,8 @@ import hashlib
 import html as html_lib
 import json
 import math
-import os
 import random
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -653,15 +651,9 @@ def write_html(page: View | str, path: Path | str) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise VizError(f"folder {folder} does not exist. Fix: create it or choose another --out")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .build import write_atomically
+
+    write_atomically(folder, {path.name: text.encode("utf-8")})
     return path
 
 

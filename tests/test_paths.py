@@ -372,17 +372,6 @@ def test_cli_json_and_html(capsys, built_dir, tmp_path):
     assert G.nodes[u]["key"] in page and "cdnjs.cloudflare.com/ajax/libs/vis-network" not in page
 
 
-def test_cli_html_falls_back_to_pyvis_without_the_network_view(capsys, built_dir, tmp_path, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "graph.viz", None)  # importing it now raises ImportError
-    html = tmp_path / "fallback.html"
-    code, _out, err = run_cli(capsys, "path", "CAF", "miR-522", "--graph", str(built_dir), "--html", str(html))
-    assert code == 0, err
-    page = html.read_text(encoding="utf-8")
-    assert "vis.Network" in page and "miR-522" in page and "cdnjs.cloudflare.com/ajax/libs/vis-network" not in page
-
-
 def test_cli_html_into_a_missing_folder_is_a_one_line_error(capsys, built_dir, tmp_path):
     line = exits_with_one_line(capsys, "path", "CAF", "miR-522", "--graph", str(built_dir),
                                "--html", str(tmp_path / "missing" / "p.html"))

@@ -342,7 +342,7 @@ def test_write_html_is_atomic(G, tmp_path, monkeypatch):
     def broken(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(viz.os, "replace", broken)
+    monkeypatch.setattr(os, "replace", broken)  # the rename of the atomic write fails
     with pytest.raises(OSError):
         viz.write_html(viz.subgraph_view(G, [sorted(G.nodes)[0]]), target)
     assert target.read_text() == "old"

@@ -7,7 +7,6 @@ each hop) or an HTML drawing (``--html FILE``, a small pyvis page written here).
 """
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
@@ -188,13 +187,6 @@ def _hop_rows(G, paths: list[dict], extra: tuple = ()) -> list[dict]:
     return rows
 
 
-TYPE_COLOURS = {"MicroRNA": "#e377c2", "CircularRNA": "#c5b0d5", "LongNonCodingRNA": "#9467bd",
-                "NonCodingRNA": "#f7b6d2", "GeneOrProtein": "#1f77b4", "ChemicalEntity": "#bcbd22",
-                "Drug": "#d62728", "Pathway": "#17becf", "BiologicalProcess": "#2ca02c", "CellType": "#ff7f0e",
-                "CellLine": "#ffbb78", "CancerType": "#8c564b", "ExosomePreparation": "#7f7f7f"}
-SIGN_COLOURS = {1: "#2ca02c", -1: "#d62728", 0: "#7f7f7f"}
-
-
 def _check_html_target(file: Path | None) -> None:
     if file is not None:
         folder = Path(file).parent
@@ -203,53 +195,11 @@ def _check_html_target(file: Path | None) -> None:
 
 
 def write_paths_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
-    """Draw the union of the paths into a self-contained page.
+    """Draw the union of the paths with the network view (:func:`graph.viz.render_paths`)."""
+    from ..viz import render_paths, write_html  # pyvis and the page template load only for --html
 
-    Uses the network view (:func:`graph.viz.render_paths`, which takes these path dicts as they
-    are); when that module is unavailable, falls back to a small pyvis page written here.
-    """
-    try:
-        from ..viz import render_paths, write_html
-    except ImportError:
-        _write_pyvis_html(G, paths, Path(file), title)
-        return
     description = f"{len(paths)} path(s); end entities in bold; hover an edge for its statements."
     write_html(render_paths(G, paths, title=title, description=description), file)
-
-
-def _write_pyvis_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
-    """Fallback drawing: nodes coloured by type (endpoints as boxes), edges by sign (green +,
-    red -, grey 0), statement ids and summaries on hover; vis-network inlined, no network access."""
-    from pyvis.network import Network
-
-    net = Network(height="720px", width="100%", directed=True, cdn_resources="in_line", heading="")
-    endpoints = {p["nodes"][0] for p in paths} | {p["nodes"][-1] for p in paths}
-    seen_nodes, seen_edges = set(), set()
-    for path in paths:
-        for node in path["nodes"]:
-            if node in seen_nodes:
-                continue
-            seen_nodes.add(node)
-            attrs = G.nodes[node]
-            net.add_node(node, label=_key(G, node), title=html.escape(_describe(G, node)),
-                         color=TYPE_COLOURS.get(attrs.get("type"), "#aec7e8"), size=28 if node in endpoints else 16,
-                         shape="box" if node in endpoints else "dot")
-        for hop in path["hops"]:
-            ident = (hop["source"], hop["target"], hop["relation"], hop["reversed"])
-            if ident in seen_edges:
-                continue
-            seen_edges.add(ident)
-            tip = "\n".join(f"{d['key']}: {d.get('summary', '')}" for d in hop_statements(G, hop))
-            u, v = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
-            net.add_edge(u, v, label=f"{hop['relation']} {SIGN_TEXT[hop['sign']]}", title=html.escape(tip),
-                         color=SIGN_COLOURS[hop["sign"]], arrows="to")
-    net.set_options('{"physics": {"solver": "forceAtlas2Based"}, "edges": {"font": {"size": 10}, "smooth": false}}')
-    page = net.generate_html()
-    page = page.replace("<body>", f"<body>\n<h3 style=\"font-family:sans-serif\">{html.escape(title)}</h3>", 1)
-    try:
-        file.write_text(page, encoding="utf-8")
-    except OSError as err:
-        raise PathError(f"cannot write {file}: {err.strerror}. Fix: give a writable --html path") from None
 
 
 # ---------------------------------------------------------------- shared resolution
