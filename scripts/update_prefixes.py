@@ -15,7 +15,7 @@ import bioregistry
 PREFIXES = [
     "hgnc", "mirbase", "mirbase.mature", "chebi", "drugbank", "doid", "mondo", "cl",
     "cellosaurus", "go", "kegg.pathway", "reactome", "wikipathways", "uberon", "ncbitaxon",
-    "pubmed", "pmc", "doi", "fplx",
+    "pubmed", "pmc", "doi", "fplx", "mesh",
 ]
 LOCAL_RECORDS = {
     "circbase": {

@@ -77,11 +77,13 @@ def coverage_command(review: Path | None, show: int, strict: bool):
     review = review or default_review_path()
     report = coverage(load_curation(), review.read_text(encoding="utf-8") if review else None)
     rows = [{"type": t, "entities": n, "mapped": report.mapped_per_type.get(t, 0),
-             "mapped %": round(100 * report.mapped_share(t))} for t, n in report.entities_per_type.items()]
+             "mapped %": round(100 * report.mapped_share(t)),
+             "prefixes": " ".join(f"{p} {c}" for p, c in report.prefixes_per_type.get(t, {}).items())}
+            for t, n in report.entities_per_type.items()]
     click.echo(f"Entities per type ({sum(report.entities_per_type.values())}):")
-    click.echo(render(rows, ["type", "entities", "mapped", "mapped %"]))
+    click.echo(render(rows, ["type", "entities", "mapped", "mapped %", "prefixes"]))
     click.echo(f"Canonical identifiers for {', '.join(CANONICAL_TARGET_TYPES)}: {100 * report.target_share:.1f}% "
-               "(target 90%)")
+               f"(target 90%); {100 * report.target_share_without_fallback:.1f}% without the MeSH fallback")
     click.echo(f"\nStatements per relation ({sum(report.statements_per_relation.values())}):")
     click.echo(render([{"relation": r, "statements": n} for r, n in report.statements_per_relation.items()],
                       ["relation", "statements"]))
