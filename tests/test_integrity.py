@@ -157,3 +157,19 @@ def test_every_identifier_prefix_has_an_offline_check(curation):
     assert unchecked == UNCHECKED_PREFIXES, (
         f"prefixes without an offline check: {sorted(unchecked)}. Fix: add a table for them to "
         "scripts/grounding.py, or document how they were checked in IDENTIFIERS.md and in UNCHECKED_PREFIXES")
+
+
+@pytest.mark.skipif(not (GROUNDING_DIR / "hsa_miRBase_v22.gff3").exists() and not IN_CI,
+                    reason="grounding tables absent: run scripts/fetch_grounding_resources.sh")
+def test_lookup_finds_ids_by_the_names_curators_write():
+    """`grounding.py lookup` matches labels, synonyms and miRNA names written without 'hsa-'."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "grounding.py"), "lookup",
+                             "miR-21-5p", "omental adipocyte", "cancer-associated fibroblasts", "miR-16",
+                             "--prefix", "mirbase", "--prefix", "mirbase.mature", "--prefix", "cl", "--prefix", "mesh"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    hits = dict(line.split("\t") for line in result.stdout.splitlines())
+    assert hits["miR-21-5p"] == "mirbase.mature:MIMAT0000076"
+    assert hits["omental adipocyte"] == "cl:0002615"
+    assert hits["cancer-associated fibroblasts"] == "mesh:D000072645"
+    assert hits["miR-16"] == "(no exact match)"  # two loci, hsa-mir-16-1 and -2: no single precursor
