@@ -19,8 +19,8 @@ import re
 
 import pyoxigraph as ox
 
-from .model import section_key
 from .entities import entity_index
+from .model import section_key
 from .query import LocalEngine, ParameterError, coerce, named_query
 
 SEPARATOR = " | "
@@ -48,10 +48,23 @@ def _engine(source, engine):
 
 
 def _run(name: str, params: dict, source=None, engine=None) -> list[dict]:
+    """Run a named query; entity names resolve in the graph the answer comes from (``engine``'s
+    on a remote endpoint), the other parameters as ``exokg query --param`` reads them."""
     query = named_query(name)
-    given = {k: v for k, v in params.items() if v not in (None, "", [], ())}
-    bindings = query.bindings(given, source)
-    return _engine(source, engine).run(query.text, bindings=bindings).values()
+    bindings = {}
+    for key, value in params.items():
+        if value in (None, "", [], ()):
+            continue
+        param = query.param(key)
+        if param.kind == "entity":
+            record = entity_index(source, engine=engine).resolve(value, param.types or None)
+            bindings[key] = [ox.NamedNode(record.iri)]
+        else:
+            bindings[key] = [coerce(param, value, source)]
+    rows = _engine(source, engine).run(query.text, bindings=bindings).values()
+    if not rows and engine is not None:
+        entity_index(source, engine=engine)  # an endpoint without ExoKG data is an error, not an empty answer
+    return rows
 
 
 def _run_bound(name: str, bindings: dict, source=None, engine=None) -> list[dict]:
@@ -84,7 +97,7 @@ def find(text: str, source=None, *, types: tuple[str, ...] | None = None, limit:
     the sections, Table 1 rows and references of the statements that use them."""
     if not text or not text.strip():
         raise ParameterError("nothing to search for. Fix: give a name or part of one, e.g. `exokg find miR-21`")
-    records = entity_index(source).search(text, limit=limit, types=types)
+    records = entity_index(source, engine=engine).search(text, limit=limit, types=types)
     if not records:
         return []
     evidence = {row["key"]: row for row in _run_bound(
@@ -107,7 +120,7 @@ def show(name: str, source=None, *, engine=None) -> dict:
     Returns ``{"entity": {...}, "statements": [rows]}``; each statement row has the entity's
     ``role`` (subject, object, or ``context: cancerType`` ...), the context and the evidence.
     """
-    record = entity_index(source).resolve(name)
+    record = entity_index(source, engine=engine).resolve(name)
     node = [ox.NamedNode(record.iri)]
     cards = _run_bound("entity", {"entity": node}, source, engine)
     card = cards[0] if cards else {}
@@ -199,7 +212,7 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     if not isinstance(hops, int) or not 1 <= hops <= MAX_HOPS:
         raise ParameterError(f"hops must be a whole number from 1 to {MAX_HOPS}, not {hops!r}")
     query = named_query("neighbors")
-    index = entity_index(source)
+    index = entity_index(source, engine=engine)
     start = index.resolve(name)
     relation_terms = [coerce(query.param("relation"), r, source) for r in relations or ()]
     seen_nodes, seen_statements = {start.iri}, set()
@@ -226,4 +239,4 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     return rows
 
 
-__all__ = ["find", "show", "resistance", "biomarkers", "therapies", "neighbors", "split", "numbers", "section_key"]
+__all__ = ["biomarkers", "find", "neighbors", "numbers", "resistance", "section_key", "show", "split", "therapies"]

@@ -12,20 +12,14 @@ True
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from .errors import ResolutionError
 from .store import file_stamp, graph_file, open_store
+from .terms import normalize_name
 from .vocab import PREFIXES
-
-GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "λ": "lambda",
-         "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega", "ζ": "zeta", "η": "eta", "θ": "theta"}
-_PUNCT = re.compile(r"[\s\-_/.,;:'\"()\[\]′’‐–—^]+")
 
 ENTITY_QUERY = """
 SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001f") AS ?synonyms) WHERE {
@@ -35,13 +29,6 @@ SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001
   OPTIONAL { ?e skos:altLabel ?syn }
 } GROUP BY ?e ?key ?label ?type ?curie ?mapped
 """
-
-
-def normalize_name(name: str) -> str:
-    text = name.casefold()
-    for letter, spelled in GREEK.items():
-        text = text.replace(letter, spelled)
-    return _PUNCT.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -128,33 +115,43 @@ class EntityIndex:
         return [h[2] for h in hits[:limit]]
 
 
-def _records(store: ox.Store) -> list[EntityRecord]:
-    records = []
-    for s in store.query(ENTITY_QUERY, prefixes=PREFIXES):
+def records(rows) -> list[EntityRecord]:
+    """Entity records from the answer to :data:`ENTITY_QUERY`: rows that map its variables to
+    pyoxigraph terms (``None`` when unbound), from the embedded store or a remote endpoint."""
+    out = []
+    for s in rows:
         synonyms = s["synonyms"].value.split("\u001f") if s["synonyms"] is not None and s["synonyms"].value else []
-        records.append(EntityRecord(
+        out.append(EntityRecord(
             iri=s["e"].value, key=s["key"].value, label=s["label"].value, type=s["type"].value,
             curie=s["curie"].value if s["curie"] is not None else None,
             mapped=s["mapped"].value == "true", synonyms=tuple(sorted(synonyms))))
-    return records
+    return out
 
 
-def entity_index(source: Path | str | None = None) -> EntityIndex:
-    """The entity index of a graph (default: the packaged build), cached per file."""
+def entity_index(source: Path | str | None = None, *, engine=None) -> EntityIndex:
+    """The entity index of a graph (default: the packaged build), cached per file.
+
+    With a remote ``engine`` (one with an ``entity_index()`` method, such as
+    :class:`graph.remote.RemoteEndpoint`), the index of the graph that engine serves, so names
+    resolve to the IRIs the endpoint holds; ``source`` is then not read.
+    """
+    if hasattr(engine, "entity_index"):
+        return engine.entity_index()
     return _entity_index(file_stamp(graph_file(source)))
 
 
 @lru_cache(maxsize=4)
 def _entity_index(stamp: tuple[str, int, int]) -> EntityIndex:
-    return EntityIndex(_records(open_store(stamp[0])))
+    return EntityIndex(records(open_store(stamp[0]).query(ENTITY_QUERY, prefixes=PREFIXES)))
 
 
-def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None) -> EntityRecord:
-    """Resolve a user-given name to one entity of the graph at ``source``.
+def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,
+            engine=None) -> EntityRecord:
+    """Resolve a user-given name to one entity of the graph at ``source`` (or served by ``engine``).
 
     >>> resolve("CIS").key
     'cisplatin'
     >>> resolve("TGF-beta").label
     'TGF-β'
     """
-    return entity_index(source).resolve(name, types)
+    return entity_index(source, engine=engine).resolve(name, types)

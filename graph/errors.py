@@ -42,6 +42,18 @@ class ResolutionError(ExoKGError):
     """A name given by the user matches no entity, or more than one."""
 
 
+class OntologyNameError(ResolutionError):
+    """A relation or class name given by the user matches no ontology term, or more than one.
+
+    ``problem`` and ``fix`` are the two halves of the message, so that a command can say where
+    the name came from and re-raise its own error; ``choices`` are the valid names.
+    """
+
+    def __init__(self, problem: str, fix: str, choices: list[str]):
+        self.problem, self.fix, self.choices = problem, fix, choices
+        super().__init__(f"{problem}. Fix: {fix}")
+
+
 class QueryError(ExoKGError):
     """A SPARQL query is malformed or was refused."""
 

@@ -1,5 +1,8 @@
 """The ontology as plain Python data: classes with their parents, relations with label,
-definition, sign, domain, range and mappings. Read once from ``ontology/exokg.ttl``."""
+definition, sign, domain, range and mappings. Read once from ``ontology/exokg.ttl``.
+
+Every command that takes a relation or an entity type turns the user's spelling into the
+ontology's name with :meth:`Ontology.relation_named` and :meth:`Ontology.class_named`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +13,8 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from .errors import OntologyNameError
+from .terms import normalize_name
 from .vocab import EXO
 
 ONTOLOGY_FILE = "exokg.ttl"
@@ -48,6 +53,58 @@ class Ontology:
     def entity_classes(self) -> list[str]:
         """Classes an entity may have (everything under exo:Entity but Entity itself)."""
         return sorted(c for c, ancestors in self.classes.items() if "Entity" in ancestors and c != "Entity")
+
+    def relation_named(self, text: str) -> str:
+        """The name of the relation ``text`` means: its name or its label, in any case, with or
+        without spaces and punctuation, optionally as ``exo:name`` or the full IRI.
+
+        >>> ontology = load_ontology()
+        >>> ontology.relation_named("confers resistance to"), ontology.relation_named("CONFERS_RESISTANCE_TO")
+        ('confersResistanceTo', 'confersResistanceTo')
+        >>> ontology.relation_named("binds"), ontology.relation_named("exo:bindsTo")
+        ('bindsTo', 'bindsTo')
+        >>> ontology.relation_named("causes")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        graph.errors.OntologyNameError: unknown relation 'causes'. Fix: use one of activates, associatedWith, ...
+
+        OntologyNameError also when a spelling could mean two relations (it lists them).
+        """
+        return _named(text, {name: r.label for name, r in self.relations.items()}, "relation")
+
+    def class_named(self, text: str, entity_only: bool = False) -> str:
+        """The name of the class ``text`` means, spelled as for :meth:`relation_named`;
+        ``entity_only`` admits only the classes an entity may have (:attr:`entity_classes`).
+
+        >>> ontology = load_ontology()
+        >>> ontology.class_named("cell type"), ontology.class_named("celltype"), ontology.class_named("exo:CellType")
+        ('CellType', 'CellType', 'CellType')
+        >>> ontology.class_named("long non-coding RNA", entity_only=True), ontology.class_named("microrna")
+        ('LongNonCodingRNA', 'MicroRNA')
+        >>> ontology.class_named("section", entity_only=True)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        graph.errors.OntologyNameError: unknown entity type 'section'. Fix: use one of BiologicalProcess, ...
+        """
+        names = self.entity_classes if entity_only else sorted(self.classes)
+        return _named(text, {name: self.class_labels.get(name, name) for name in names},
+                      "entity type" if entity_only else "class")
+
+
+def _named(text: str, labels: dict[str, str], what: str) -> str:
+    """The one name in ``labels`` (name -> label) that ``text`` spells: exact spellings first, then
+    ignoring case, then ignoring case, white space and punctuation (:func:`graph.terms.normalize_name`)."""
+    given = text.strip()
+    wanted = given.strip("<>")
+    for prefix in (str(EXO._NS), "exo:"):
+        if wanted.casefold().startswith(prefix):
+            wanted = wanted[len(prefix):]
+    for spelling in (str, str.casefold, normalize_name):
+        found = sorted(name for name, label in labels.items() if spelling(wanted) in (spelling(name), spelling(label)))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = "; ".join(f"{name} ({labels[name]})" for name in found)
+            raise OntologyNameError(f"{what} '{given}' is ambiguous: {listed}", f"use one of {', '.join(found)}", found)
+    raise OntologyNameError(f"unknown {what} '{given}'", f"use one of {', '.join(labels)}", list(labels))
 
 
 def ontology_text(name: str = ONTOLOGY_FILE) -> str:

@@ -40,7 +40,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import pyoxigraph as ox
 
 from .terms import term_value
-from .errors import FormatError, QueryError
+from .errors import FormatError, OntologyNameError, QueryError
 from .output import render
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -722,27 +722,17 @@ def coerce(param: Param, value: str, source=None):
         if not isinstance(term, ox.NamedNode):
             raise ParameterError(f"parameter '{param.name}' must be an IRI (<...> or prefix:local), not {value!r}")
         return term
-    if param.kind == "relation":
-        from .ontology import load_ontology
-
-        relations = load_ontology().relations
-        name = value.removeprefix("exo:")
-        by_folded = {r.casefold(): r for r in relations} | {rel.label.casefold(): r for r, rel in relations.items()}
-        if name.casefold() not in by_folded:
-            raise ParameterError(f"parameter '{param.name}': unknown relation {value!r}. "
-                                 f"Fix: use one of {', '.join(sorted(relations))}")
-        return ox.NamedNode(str(relations[by_folded[name.casefold()]].iri))
-    if param.kind == "class":
+    if param.kind in ("relation", "class"):
         from .ontology import load_ontology
         from .vocab import EXO
 
-        classes = load_ontology().classes
-        name = value.removeprefix("exo:")
-        by_folded = {c.casefold(): c for c in classes}
-        if name.casefold() not in by_folded:
-            raise ParameterError(f"parameter '{param.name}': unknown class {value!r}. "
-                                 f"Fix: use one of {', '.join(sorted(classes))}")
-        return ox.NamedNode(str(EXO._NS) + by_folded[name.casefold()])
+        ontology = load_ontology()
+        try:
+            if param.kind == "relation":
+                return ox.NamedNode(str(ontology.relations[ontology.relation_named(value)].iri))
+            return ox.NamedNode(str(EXO._NS) + ontology.class_named(value))
+        except OntologyNameError as err:
+            raise ParameterError(f"parameter '{param.name}': {err}") from None
     raise ParameterError(f"parameter '{param.name}' has unknown kind '{param.kind}'")
 
 

@@ -9,7 +9,10 @@ server).
   Graph Store HTTP Protocol), replacing that named graph (``named_graph=None``: the default graph).
 * :class:`RemoteEndpoint` POSTs queries (``application/x-www-form-urlencoded``) with the
   predeclared prefixes and the bound parameters written into the text, and asks the endpoint to
-  read the named graph as its default graph (``default-graph-uri``).
+  read the named graph as its default graph (``default-graph-uri``). Its :meth:`RemoteEndpoint.entity_index`
+  fetches the entities of that graph (one query), so the question functions of
+  :mod:`graph.competency` resolve names on the endpoint too, and an endpoint without ExoKG data is
+  an error rather than an empty answer.
 """
 from __future__ import annotations
 
@@ -21,8 +24,17 @@ import urllib.request
 import pyoxigraph as ox
 
 from .errors import ExoKGError
-from .query import (QueryError, QueryResult, QueryTimeout, bind_values, check_policy, explain_syntax_error,
-                    from_pyoxigraph, query_prefixes, syntax_check)
+from .query import (
+    QueryError,
+    QueryResult,
+    QueryTimeout,
+    bind_values,
+    check_policy,
+    explain_syntax_error,
+    from_pyoxigraph,
+    query_prefixes,
+    syntax_check,
+)
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -85,6 +97,14 @@ def _first_line(body: bytes, limit: int = 300) -> str:
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
+def _store_url(query_url: str) -> str:
+    """The Graph Store URL beside a query endpoint, as Oxigraph lays them out (/query, /store)."""
+    parts = urllib.parse.urlsplit(query_url)
+    if parts.path.endswith("/query"):
+        return urllib.parse.urlunsplit(parts._replace(path=parts.path[:-len("query")] + "store", query=""))
+    return "STORE_URL"
+
+
 def with_prefixes(text: str) -> str:
     """Declare the predeclared prefixes in the text, on one line before the query (so a remote
     parser's line numbers are off by exactly one)."""
@@ -97,6 +117,24 @@ class RemoteEndpoint:
     def __init__(self, url: str, named_graph: str | None = None, timeout: float = 60.0):
         _check_url(url)
         self.url, self.named_graph, self.timeout = url, named_graph, timeout
+        self._entities = None
+
+    def entity_index(self):
+        """The entities of the graph this endpoint serves, fetched with one query on first use
+        and kept for the life of this object, so that names resolve to the IRIs it holds.
+        EndpointError when it holds no ExoKG entity (nothing pushed, or another named graph)."""
+        if self._entities is None:
+            from .entities import ENTITY_QUERY, EntityIndex, records
+
+            answer = self.run(ENTITY_QUERY)
+            index = EntityIndex(records(dict(zip(answer.variables, row)) for row in answer.rows))
+            if not len(index):
+                where = f"<{self.named_graph}>" if self.named_graph else "the default graph"
+                push_to = f"exokg push --endpoint {_store_url(self.url)} --named-graph {self.named_graph or 'default'}"
+                raise EndpointError(f"{self.url} holds no ExoKG entities in {where}. Fix: load the graph there "
+                                    f"with `{push_to}`, or point --named-graph at the graph that holds it")
+            self._entities = index
+        return self._entities
 
     def run(self, text: str, *, bindings: dict[str, list] | None = None, limit: int | None = None,
             allow_service: bool = False) -> QueryResult:
@@ -171,4 +209,4 @@ def push(endpoint: str, source=None, *, named_graph: str | None = None, timeout:
     return count
 
 
-__all__ = ["RemoteEndpoint", "EndpointError", "push", "graph_ntriples", "parse_answer", "with_prefixes"]
+__all__ = ["EndpointError", "RemoteEndpoint", "graph_ntriples", "parse_answer", "push", "with_prefixes"]

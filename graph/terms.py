@@ -1,5 +1,8 @@
-"""Plain Python values of pyoxigraph terms (kept light: query workers import it)."""
+"""Plain Python values of pyoxigraph terms, and the one normalised spelling of a name (kept
+light: query workers import it)."""
 from __future__ import annotations
+
+import re
 
 import pyoxigraph as ox
 
@@ -20,3 +23,21 @@ def term_value(term):
         except ValueError:
             return term.value
     return term.value
+
+
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa", "λ": "lambda",
+         "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega", "ζ": "zeta", "η": "eta", "θ": "theta"}
+_PUNCT = re.compile(r"[\s\-_/.,;:'\"()\[\]′’‐–—^]+")
+
+
+def normalize_name(name: str) -> str:
+    """The spelling names are matched by (entities, relations, entity types): case folded, Greek
+    letters spelled out, white space and punctuation dropped.
+
+    >>> normalize_name("TGF-β"), normalize_name("confers resistance to"), normalize_name("Cell_Type")
+    ('tgfbeta', 'confersresistanceto', 'celltype')
+    """
+    text = name.casefold()
+    for letter, spelled in GREEK.items():
+        text = text.replace(letter, spelled)
+    return _PUNCT.sub("", text)

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import ExoKGError, QueryError
+from .errors import ExoKGError, OntologyNameError, QueryError
 from .ontology import load_ontology
 from .vocab import PREFIXES
 
@@ -257,16 +257,18 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, hops: int = 1, cancers:
         wanted = _with_narrower([index.resolve(d, drug_types).iri for d in drugs], source)
         edge_filters.append(_context_or_end("drug", wanted))
         parts.append("drug " + " or ".join(index.resolve(d, drug_types).label for d in drugs))
+    ontology = load_ontology()
     relations = list(relations)
     if relations:
-        names = {_resolve_relation(r) for r in relations}
+        names = {_ontology_name(ontology.relation_named, r) for r in relations}
         edge_filters.append(lambda u, v, d, names=names: d.get("relation") in names)
         parts.append("relation " + " or ".join(sorted(names)))
     types = list(types)
     allowed_types = None
     if types:
-        allowed_types = set().union(*(_resolve_type(t) for t in types))
-        parts.append("type " + " or ".join(sorted(_resolve_type_name(t) for t in types)))
+        type_names = {_ontology_name(ontology.class_named, t, entity_only=True) for t in types}
+        allowed_types = {c for c in ontology.entity_classes if any(ontology.is_a(c, t) for t in type_names)}
+        parts.append("type " + " or ".join(sorted(type_names)))
 
     def node_ok(n):
         return allowed_types is None or G.nodes[n].get("type") in allowed_types
@@ -814,32 +816,12 @@ def _with_narrower(iris: list[str], source) -> set[str]:
     return set().union(*(narrower(broader, iri) for iri in iris))
 
 
-def _resolve_relation(name: str) -> str:
-    from .entities import normalize_name
-
-    relations = load_ontology().relations
-    wanted = normalize_name(name)
-    for r in relations.values():
-        if wanted in (normalize_name(r.name), normalize_name(r.label)):
-            return r.name
-    raise VizError(f"unknown relation '{name}'. Fix: use one of {', '.join(relations)}")
-
-
-def _resolve_type_name(name: str) -> str:
-    from .entities import normalize_name
-
-    ontology = load_ontology()
-    wanted = normalize_name(name)
-    for cls in ontology.entity_classes:
-        if wanted in (normalize_name(cls), normalize_name(ontology.class_labels.get(cls, cls))):
-            return cls
-    raise VizError(f"unknown entity type '{name}'. Fix: use one of {', '.join(ontology.entity_classes)}")
-
-
-def _resolve_type(name: str) -> set[str]:
-    ontology = load_ontology()
-    cls = _resolve_type_name(name)
-    return {c for c in ontology.entity_classes if ontology.is_a(c, cls)}
+def _ontology_name(lookup, text: str, **options) -> str:
+    """``lookup(text)`` (an :class:`~graph.ontology.Ontology` name method), its error as a VizError."""
+    try:
+        return lookup(text, **options)
+    except OntologyNameError as err:
+        raise VizError(str(err)) from None
 
 
 def _most_specific(types: set[str], ontology) -> str | None:

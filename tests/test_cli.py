@@ -30,7 +30,7 @@ def exokg() -> str:
 
 
 def run(exokg, *args, cwd=None):
-    return subprocess.run([exokg, *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([exokg, *args], capture_output=True, text=True, cwd=cwd, check=False)
 
 
 def test_build_stats_validate_from_the_console_script(exokg, tmp_path):
@@ -83,3 +83,15 @@ def test_lazy_command_table_matches_the_modules():
         module = importlib.import_module(f"graph.commands.{module_name}")
         names = {command.name for command in module.COMMANDS}
         assert names == {n for n, m in COMMAND_MODULES.items() if m == module_name}, module_name
+
+
+def test_unreachable_endpoint_is_one_line_from_the_console_script(exokg):
+    import socket
+
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run(exokg, "resistance", "--drug", "cisplatin", "--endpoint", f"http://127.0.0.1:{port}/query")
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: cannot reach http://127.0.0.1:{port}/query")
+    assert len(result.stderr.strip().splitlines()) == 1

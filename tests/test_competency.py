@@ -214,13 +214,22 @@ def test_show_table_is_a_card(capsys, graph_file):
     (["neighbors", "ABCB1", "--hops", "9"], "Invalid value for '--hops'"),
     (["neighbors", "ABCB1", "--relation", "eats"], "unknown relation 'eats'"),
     (["show", "no-such-entity-anywhere"], "no entity matches"),
-    (["find", "x", "--type", "Planet"], "unknown type Planet"),
+    (["find", "x", "--type", "Planet"], "--type: unknown entity type 'Planet'. Fix: use one of BiologicalProcess"),
 ])
 def test_command_errors_are_one_line(capsys, graph_file, args, pattern):
     code, out, err = cli(capsys, *args, "--graph", str(graph_file))
     assert code != 0
     assert pattern in err and "Traceback" not in err
     assert len([line for line in err.splitlines() if line.startswith(("error", "Error"))]) == 1
+
+
+def test_find_type_takes_the_class_name_or_its_label(capsys, graph_file):
+    answers = [cli(capsys, "find", "miR-21", "--type", spelling, "--format", "json", "--graph", str(graph_file))
+               for spelling in ("MicroRNA", "microRNA", "micro RNA")]
+    assert all(code == 0 for code, _, _ in answers)
+    rows = json.loads(answers[0][1])
+    assert rows and all(row["type"] == "MicroRNA" for row in rows)
+    assert all(json.loads(out) == rows for _, out, _ in answers[1:])
 
 
 def test_no_match_is_an_empty_answer_not_an_error(capsys, graph_file):

@@ -1,4 +1,5 @@
-"""`exokg push` and `exokg query --endpoint` against a real Oxigraph server on 127.0.0.1.
+"""`exokg push`, `exokg query --endpoint` and the question commands with `--endpoint` against a
+real Oxigraph server on 127.0.0.1.
 
 The server is the `oxigraph` command of the PyPI package `oxigraph`. `.ci/run` starts one on
 127.0.0.1 (with `--timeout-s 3`) and names it in EXOKG_TEST_OXIGRAPH_URL; without that variable
@@ -14,12 +15,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from graph import competency
 from graph.query import QueryResult, QuerySyntaxError, QueryTimeout, library, run_named
 from graph.remote import EndpointError, RemoteEndpoint, push
 from graph.server import DATASET_IRI
@@ -178,3 +182,135 @@ def test_remote_timeout(oxigraph):
     slow = RemoteEndpoint(f"{oxigraph}/query", named_graph=DATASET_IRI, timeout=0.5)
     with pytest.raises(QueryTimeout, match="did not answer within 0.5 s"):
         slow.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+
+
+# ---------------------------------------------------------------- the question commands with --endpoint
+
+
+QUESTIONS = [
+    ["resistance", "--drug", "cisplatin", "--cancer", "gastric cancer"],
+    ["resistance", "--agent", "CAF", "--effect", "confers"],
+    ["biomarkers", "--cancer", "CRC"],
+    ["biomarkers", "--fluid", "serum", "--type", "miRNA"],
+    ["therapies", "--drug", "sorafenib"],
+    ["therapies", "--cancer", "breast cancer"],
+    ["show", "miR-522"],
+    ["show", "gastric cancer"],
+    ["neighbors", "miR-522"],
+    ["neighbors", "circBIRC6", "--hops", "2", "--relation", "confersResistanceTo", "--relation", "sponges"],
+    ["find", "ferroptosis"],
+    ["find", "mir-21", "--type", "MicroRNA"],
+]
+EVIDENCE = {"section", "table_row", "references", "statement", "summary"}
+
+
+@pytest.fixture(scope="module")
+def questions(oxigraph, graph_file):
+    """(query URL, named graph) holding the packaged graph, in a named graph of this module's own
+    (so that the tests above, which replace the dataset graph, cannot change it under these)."""
+    named_graph = f"https://w3id.org/exokg/test/questions-{uuid.uuid4().hex}"
+    push(f"{oxigraph}/store", graph_file, named_graph=named_graph)
+    yield f"{oxigraph}/query", named_graph
+    _drop(f"{oxigraph}/store", named_graph)
+
+
+def _drop(store: str, named_graph: str) -> None:
+    request = urllib.request.Request(f"{store}?{urllib.parse.urlencode({'graph': named_graph})}", method="DELETE")
+    urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10).read()
+
+
+def _rows(answer: str) -> list[dict]:
+    data = json.loads(answer)
+    return data["statements"] if isinstance(data, dict) else data
+
+
+@pytest.mark.parametrize("args", QUESTIONS, ids=lambda args: " ".join(args))
+def test_question_commands_answer_the_same_remote(capsys, questions, graph_file, args):
+    url, named_graph = questions
+    code, local, err = cli(capsys, *args, "--format", "json", "--graph", str(graph_file))
+    assert code == 0, err
+    code, remote, err = cli(capsys, *args, "--format", "json", "--endpoint", url, "--named-graph", named_graph)
+    assert code == 0, err
+    assert json.loads(remote) == json.loads(local)
+    rows = _rows(remote)
+    assert rows, "pick a question with an answer"
+    assert args[0] == "find" or EVIDENCE <= set(rows[0])
+    code, table, err = cli(capsys, *args, "--endpoint", url, "--named-graph", named_graph)
+    assert code == 0, err
+    assert table == cli(capsys, *args, "--graph", str(graph_file))[1]
+
+
+def test_question_commands_default_to_the_dataset_graph_and_read_nothing_local(capsys, oxigraph, graph_file,
+                                                                              monkeypatch):
+    push(f"{oxigraph}/store", graph_file, named_graph=DATASET_IRI)
+    args = ["resistance", "--drug", "CIS", "--cancer", "GC", "--format", "json"]
+    code, local, _ = cli(capsys, *args, "--graph", str(graph_file))
+    import graph.store
+
+    def no_local_graph():
+        raise AssertionError("--endpoint must not build or read the local graph")
+
+    monkeypatch.setattr(graph.store, "ensure_built", no_local_graph)
+    code, remote, err = cli(capsys, *args, "--endpoint", f"{oxigraph}/query")
+    assert code == 0, err
+    assert json.loads(remote) == json.loads(local) != []
+
+
+def test_names_resolve_in_the_endpoints_graph(capsys, oxigraph, graph_file, tmp_path):
+    """The endpoint holds the small test graph: names resolve there, not in the packaged graph."""
+    from graph.build import build
+
+    small = build(tmp_path / "small", Path(__file__).parent / "fixtures" / "minimal").out_dir / "exokg.nt"
+    named_graph = f"https://w3id.org/exokg/test/small-{uuid.uuid4().hex}"
+    push(f"{oxigraph}/store", small, named_graph=named_graph)
+    try:
+        remote = ["--endpoint", f"{oxigraph}/query", "--named-graph", named_graph]
+        code, far, err = cli(capsys, "show", "miR-522", "--format", "json", *remote)
+        assert code == 0, err
+        assert json.loads(far) == json.loads(cli(capsys, "show", "miR-522", "--format", "json", "--graph", str(small))[1])
+        assert json.loads(far) != json.loads(cli(capsys, "show", "miR-522", "--format", "json", "--graph", str(graph_file))[1])
+        code, _, err = cli(capsys, "therapies", "--drug", "sorafenib", *remote)
+        assert code == 1 and "no entity of type Drug matches 'sorafenib'" in err
+    finally:
+        _drop(f"{oxigraph}/store", named_graph)
+
+
+def test_library_functions_take_a_remote_engine(questions, graph_file):
+    url, named_graph = questions
+    remote = RemoteEndpoint(url, named_graph=named_graph)
+    assert competency.resistance(drug="cisplatin", engine=remote) == competency.resistance(drug="cisplatin", source=graph_file)
+    assert competency.neighbors("miR-522", 2, engine=remote) == competency.neighbors("miR-522", 2, source=graph_file)
+    assert remote.entity_index() is remote.entity_index()  # fetched once per endpoint object
+
+
+COMMAND_ARGS = [["find", "ferroptosis"], ["show", "miR-522"], ["resistance", "--drug", "cisplatin"],
+                ["biomarkers"], ["therapies", "--drug", "sorafenib"], ["neighbors", "miR-522"]]
+
+
+@pytest.mark.parametrize("args", COMMAND_ARGS, ids=lambda args: args[0])
+def test_question_commands_report_an_unreachable_endpoint_in_one_line(capsys, args):
+    closed = f"http://127.0.0.1:{_free_port()}/query"
+    code, out, err = cli(capsys, *args, "--endpoint", closed)
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: cannot reach {closed}") and "Fix: " in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", COMMAND_ARGS, ids=lambda args: args[0])
+def test_an_endpoint_without_exokg_data_is_an_error_not_an_empty_answer(capsys, oxigraph, args):
+    """An empty answer would read as 'nothing matches'; the error says what to push where."""
+    empty = f"https://w3id.org/exokg/test/empty-{uuid.uuid4().hex}"
+    code, out, err = cli(capsys, *args, "--endpoint", f"{oxigraph}/query", "--named-graph", empty)
+    assert code == 1 and out == ""
+    assert f"holds no ExoKG entities in <{empty}>" in err
+    assert f"Fix: load the graph there with `exokg push --endpoint {oxigraph}/store --named-graph {empty}`" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_question_commands_explain_a_wrong_endpoint_and_bad_options(capsys, oxigraph, graph_file):
+    code, _, err = cli(capsys, "show", "miR-522", "--endpoint", f"{oxigraph}/store")
+    assert code == 1 and "HTTP 415" in err and "query endpoint" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli(capsys, "find", "CIS", "--endpoint", f"{oxigraph}/query", "--graph", str(graph_file))
+    assert code == 2 and "--graph and --endpoint exclude each other" in err
+    code, _, err = cli(capsys, "biomarkers", "--named-graph", "default")
+    assert code == 2 and "--named-graph only applies with --endpoint" in err

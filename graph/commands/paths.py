@@ -8,12 +8,14 @@ each hop) or an HTML drawing (``--html FILE``, a small pyvis page written here).
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import click
 import networkx as nx
 
 from ..entities import entity_index
+from ..errors import OntologyNameError
 from ..explain import GENERIC_CANCER_KEYS, UMBRELLA_DRUG_KEYS, explain
 from ..ontology import load_ontology
 from ..output import render
@@ -55,27 +57,27 @@ def _choice(name, choices):
     return check
 
 
-def _check_names(names, known, what: str, where: str = "") -> frozenset | None:
-    """Names given once or comma-separated, matched case-insensitively to ``known``."""
+def _check_names(names, lookup, where: str = "") -> frozenset | None:
+    """Names given once or comma-separated, each turned into the ontology's name by ``lookup``
+    (:meth:`~graph.ontology.Ontology.relation_named` or :meth:`~graph.ontology.Ontology.class_named`)."""
     if not names:
         return None
-    by_fold = {n.casefold(): n for n in known}
     result = set()
     for name in names:
         for part in name.split(","):
-            part = part.strip()
-            if part.casefold() not in by_fold:
-                raise PathError(f"unknown {what} '{part}'{where}. Fix: use one of {', '.join(sorted(known))}")
-            result.add(by_fold[part.casefold()])
+            try:
+                result.add(lookup(part))
+            except OntologyNameError as err:
+                raise PathError(f"{err.problem}{where}. Fix: {err.fix}") from None
     return frozenset(result)
 
 
 def _check_relations(names) -> frozenset | None:
-    return _check_names(names, load_ontology().relations, "relation")
+    return _check_names(names, load_ontology().relation_named)
 
 
 def _check_types(names, option) -> frozenset | None:
-    return _check_names(names, load_ontology().entity_classes, "entity type", f" for {option}")
+    return _check_names(names, partial(load_ontology().class_named, entity_only=True), f" for {option}")
 
 
 # ---------------------------------------------------------------- rendering helpers

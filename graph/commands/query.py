@@ -18,13 +18,42 @@ from .core import FORMAT_OPTION, GRAPH_OPTION
 
 ENDPOINT_HELP = "A SPARQL 1.1 query endpoint URL (e.g. an Oxigraph server's http://HOST:PORT/query)."
 NAMED_GRAPH_HELP = ("The named graph holding ExoKG on the remote store ('default' for the default graph). "
-                    "`exokg push` writes it; `exokg query --endpoint` reads it.")
+                    "`exokg push` writes it; `--endpoint` reads it.")
 
 
 def _dataset_iri() -> str:
     from ..vocab import DATASET
 
     return str(DATASET["exokg"])
+
+
+def endpoint_options(command):
+    """--endpoint, --named-graph and --timeout: ask a remote SPARQL endpoint instead of the embedded store."""
+    command = click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                           help="Seconds to wait for a remote endpoint.")(command)
+    command = click.option("--named-graph", default=None, metavar="IRI",
+                           help=NAMED_GRAPH_HELP + "  [default: the ExoKG dataset IRI]")(command)
+    return click.option("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)(command)
+
+
+def remote_engine(endpoint: str | None, named_graph: str | None, timeout: float):
+    """The RemoteEndpoint the options name, or None for the embedded store."""
+    if named_graph is not None and not endpoint:
+        raise click.UsageError("--named-graph only applies with --endpoint")
+    if not endpoint:
+        return None
+    from ..remote import RemoteEndpoint
+
+    graph_iri = named_graph if named_graph is not None else _dataset_iri()
+    return RemoteEndpoint(endpoint, named_graph=None if graph_iri == "default" else graph_iri, timeout=timeout)
+
+
+def question_engine(graph_source, endpoint, named_graph, timeout):
+    """The engine of a question command: the embedded store (None) or the endpoint, never both."""
+    if endpoint and graph_source is not None:
+        raise click.UsageError("--graph and --endpoint exclude each other: with --endpoint, names are resolved "
+                               "and answered on the endpoint (load it with `exokg push`)")
+    return remote_engine(endpoint, named_graph, timeout)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -76,10 +105,7 @@ def _list_queries(fmt: str) -> None:
               help="SELECT/ASK: table, json (SPARQL 1.1 JSON results), csv, tsv, xml. CONSTRUCT/DESCRIBE: Turtle "
                    "(table/turtle), ntriples, jsonld (or json).")
 @GRAPH_OPTION
-@click.option("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)
-@click.option("--named-graph", default=None, metavar="IRI", help=NAMED_GRAPH_HELP + "  [default: the ExoKG dataset IRI]")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to wait for a remote endpoint.")
+@endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @click.option("--show", "show_text", is_flag=True, help="Print the query (parameters bound) instead of running it.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other endpoints (refused by default).")
@@ -97,16 +123,20 @@ def query_command(query, query_file, params, fmt, graph_source, endpoint, named_
     Ontology and identifier prefixes (exo:, exoe:, exoa:, rdfs:, skos:, hgnc:, doid:, chebi: ...)
     are predeclared. A syntax error exits with status 2.
     """
-    from ..query import bind_values, check_policy, format_result, parse_term, read_query_text, run_query
+    from ..query import (
+        bind_values,
+        check_policy,
+        format_result,
+        parse_term,
+        read_query_text,
+        run_query,
+    )
 
     if list_queries:
         _list_queries(fmt)
         return
-    if named_graph is not None and not endpoint:
-        raise click.UsageError("--named-graph only applies with --endpoint")
-    if query_file is not None and str(query_file) == "-":
-        text, named = sys.stdin.read(), None
-    elif query == "-" and query_file is None:
+    engine = remote_engine(endpoint, named_graph, timeout)
+    if (query_file is not None and str(query_file) == "-") or (query == "-" and query_file is None):
         text, named = sys.stdin.read(), None
     else:
         text, named = read_query_text(query, query_file)
@@ -119,11 +149,7 @@ def query_command(query, query_file, params, fmt, graph_source, endpoint, named_
         check_policy(text, allow_service=allow_service)
         click.echo(bind_values(text, bindings) if bindings else text, nl=not text.endswith("\n"))
         return
-    if endpoint:
-        from ..remote import RemoteEndpoint
-
-        graph_iri = named_graph if named_graph is not None else _dataset_iri()
-        engine = RemoteEndpoint(endpoint, named_graph=None if graph_iri == "default" else graph_iri, timeout=timeout)
+    if engine is not None:
         result = engine.run(text, bindings=bindings, allow_service=allow_service)
     else:
         result = run_query(text, graph_source, bindings=bindings, allow_service=allow_service)
@@ -139,7 +165,8 @@ def query_command(query, query_file, params, fmt, graph_source, endpoint, named_
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many entities.")
 @FORMAT_OPTION
 @GRAPH_OPTION
-def find_command(text, types, limit, fmt, graph_source):
+@endpoint_options
+def find_command(text, types, limit, fmt, graph_source, endpoint, named_graph, timeout):
     """Entities whose name, synonym, key or CURIE contains TEXT (exact matches first), with where
     the review mentions them (sections, Table 1 rows, references).
 
@@ -148,15 +175,16 @@ def find_command(text, types, limit, fmt, graph_source):
       exokg find mir-21 --type MicroRNA
     """
     if types:
+        from ..errors import OntologyNameError
         from ..ontology import load_ontology
         from ..query import ParameterError
 
-        known = {c.casefold(): c for c in load_ontology().entity_classes}
-        unknown = [t for t in types if t.casefold() not in known]
-        if unknown:
-            raise ParameterError(f"unknown type {', '.join(unknown)}. Fix: use one of {', '.join(sorted(known.values()))}")
-        types = tuple(known[t.casefold()] for t in types)
-    rows = competency.find(text, graph_source, types=types or None, limit=limit)
+        try:
+            types = tuple(load_ontology().class_named(t, entity_only=True) for t in types)
+        except OntologyNameError as err:
+            raise ParameterError(f"--type: {err}") from None
+    engine = question_engine(graph_source, endpoint, named_graph, timeout)
+    rows = competency.find(text, graph_source, types=types or None, limit=limit, engine=engine)
     _echo_rows(rows, competency.FIND_COLUMNS, fmt, f"no entity matches '{text}'")
 
 
@@ -164,7 +192,8 @@ def find_command(text, types, limit, fmt, graph_source):
 @click.argument("entity")
 @FORMAT_OPTION
 @GRAPH_OPTION
-def show_command(entity, fmt, graph_source):
+@endpoint_options
+def show_command(entity, fmt, graph_source, endpoint, named_graph, timeout):
     """The entity card: identifiers, synonyms, hierarchy, and every statement in and out (and where
     it is context) with context and provenance. csv/tsv print the statements only.
 
@@ -172,7 +201,7 @@ def show_command(entity, fmt, graph_source):
       exokg show ALOX15
       exokg show "gastric cancer" --format json
     """
-    card = competency.show(entity, graph_source)
+    card = competency.show(entity, graph_source, engine=question_engine(graph_source, endpoint, named_graph, timeout))
     if fmt == "json":
         click.echo(json.dumps(card, indent=2, ensure_ascii=False))
         return
@@ -199,14 +228,16 @@ def show_command(entity, fmt, graph_source):
 @click.option("--effect", type=click.Choice(["confers", "reverses"]), default=None)
 @FORMAT_OPTION
 @GRAPH_OPTION
-def resistance_command(agent, drug, cancer, effect, fmt, graph_source):
+@endpoint_options
+def resistance_command(agent, drug, cancer, effect, fmt, graph_source, endpoint, named_graph, timeout):
     """Resistance associations, with mechanism, donor cell and evidence.
 
     \b
       exokg resistance --drug cisplatin --cancer "gastric cancer"
       exokg resistance --agent CAF --effect confers
     """
-    rows = competency.resistance(agent, drug, cancer, effect, graph_source)
+    rows = competency.resistance(agent, drug, cancer, effect, graph_source,
+                                 engine=question_engine(graph_source, endpoint, named_graph, timeout))
     _echo_rows(rows, competency.RESISTANCE_COLUMNS, fmt, "no resistance statement matches")
 
 
@@ -217,14 +248,16 @@ def resistance_command(agent, drug, cancer, effect, fmt, graph_source):
 @click.option("--fluid", default=None, help="Body fluid the exosomes came from (serum, plasma, urine ...).")
 @FORMAT_OPTION
 @GRAPH_OPTION
-def biomarkers_command(cancer, molecule_type, fluid, fmt, graph_source):
+@endpoint_options
+def biomarkers_command(cancer, molecule_type, fluid, fmt, graph_source, endpoint, named_graph, timeout):
     """Exosomal biomarkers with role, fluid, direction and evidence.
 
     \b
       exokg biomarkers --cancer "colorectal cancer" --type miRNA
       exokg biomarkers --fluid serum
     """
-    rows = competency.biomarkers(cancer, molecule_type, fluid, graph_source)
+    rows = competency.biomarkers(cancer, molecule_type, fluid, graph_source,
+                                 engine=question_engine(graph_source, endpoint, named_graph, timeout))
     _echo_rows(rows, competency.BIOMARKER_COLUMNS, fmt, "no biomarker statement matches")
 
 
@@ -233,14 +266,16 @@ def biomarkers_command(cancer, molecule_type, fluid, fmt, graph_source):
 @click.option("--cancer", default=None, help="The cancer (subtypes included).")
 @FORMAT_OPTION
 @GRAPH_OPTION
-def therapies_command(drug, cancer, fmt, graph_source):
+@endpoint_options
+def therapies_command(drug, cancer, fmt, graph_source, endpoint, named_graph, timeout):
     """Exosome-based therapies: what each delivers, reverses or suppresses, with evidence.
 
     \b
       exokg therapies --drug doxorubicin
       exokg therapies --cancer "breast cancer" --format json
     """
-    rows = competency.therapies(drug, cancer, graph_source)
+    rows = competency.therapies(drug, cancer, graph_source,
+                                engine=question_engine(graph_source, endpoint, named_graph, timeout))
     _echo_rows(rows, competency.THERAPY_COLUMNS, fmt, "no therapy statement matches")
 
 
@@ -251,14 +286,16 @@ def therapies_command(drug, cancer, fmt, graph_source):
               help="Follow only this relation (repeatable), e.g. targets, sponges, confersResistanceTo.")
 @FORMAT_OPTION
 @GRAPH_OPTION
-def neighbors_command(entity, hops, relations, fmt, graph_source):
+@endpoint_options
+def neighbors_command(entity, hops, relations, fmt, graph_source, endpoint, named_graph, timeout):
     """Statements around ENTITY, breadth first, in both directions, with context and evidence.
 
     \b
       exokg neighbors circBIRC6
       exokg neighbors miR-522 --hops 2 --relation targets --relation promotes
     """
-    rows = competency.neighbors(entity, hops, relations, graph_source)
+    rows = competency.neighbors(entity, hops, relations, graph_source,
+                                engine=question_engine(graph_source, endpoint, named_graph, timeout))
     _echo_rows(rows, competency.NEIGHBOR_COLUMNS, fmt, "no statement links to it")
 
 
