@@ -41,9 +41,10 @@ from graph.ontology import load_ontology, ontology_text
 from graph.store import ensure_built
 from graph.vocab import EXO
 
-from .conftest import REPO, require_tool
+from .conftest import IN_CI, REPO, require_tool
 
 DOCS = REPO / "docs" / "export.md"
+JS = REPO / "tests" / "js"  # the pinned Cytoscape.js: npm ci --prefix tests/js
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 QUAD_FORMATS = {"trig": "trig", "nquads": "nquads"}
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
@@ -91,6 +92,14 @@ def trig_dataset(exported):
     return dataset
 
 
+def require(present: bool, what: str, fix: str) -> None:
+    """Skip when a test dependency is missing, except in CI (as conftest's require_tool does for tools)."""
+    if not present:
+        if IN_CI:
+            pytest.fail(f"{what} is required in CI but is missing; .ci/run should install it. Fix: {fix}")
+        pytest.skip(f"{what} is missing. Fix: {fix}")
+
+
 def read_csv(path: Path, delimiter: str = ",") -> tuple[list[str], list[dict[str, str]]]:
     text = path.read_text(encoding="utf-8")
     if delimiter == "\t":  # KGX TSV is unquoted
@@ -107,8 +116,8 @@ def read_csv(path: Path, delimiter: str = ",") -> tuple[list[str], list[dict[str
 
 def test_one_table_feeds_the_cli_choices():
     assert FORMAT_NAMES == tuple(FORMATS)
-    assert set(FORMAT_NAMES) == {"turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads", "graphml", "csv", "kgx",
-                                 "neo4j"}
+    assert set(FORMAT_NAMES) == {"turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads", "graphml", "cytoscape",
+                                 "csv", "kgx", "neo4j"}
     option = next(p for p in export_command.params if p.name == "fmt")
     assert tuple(option.type.choices) == FORMAT_NAMES
     for fmt in FORMATS.values():
@@ -257,6 +266,112 @@ def test_graphml_reads_back_into_networkx(built, counts, source, exported):
         assert data["label"] == str(g.value(URIRef(node), RDFS.label))
         synonyms = sorted(str(s) for s in g.objects(URIRef(node), SKOS.altLabel))
         assert sorted(data["synonyms"].split("|")) == synonyms if synonyms else "synonyms" not in data
+
+
+def assertion_triples(graph: Graph, assertions) -> dict[str, tuple[str, str, str]]:
+    """Assertion IRI -> (subject IRI, relation name, object IRI), read from the RDF."""
+    return {str(a): (str(graph.value(a, RDF.subject)), str(graph.value(a, RDF.predicate)).removeprefix(str(EXO)),
+                     str(graph.value(a, RDF.object))) for a in assertions}
+
+
+def test_graphml_reads_into_igraph(built, counts, source, exported):
+    """python-igraph's C GraphML reader, independent of networkx, reads the same graph."""
+    try:
+        import igraph
+    except ImportError:
+        igraph = None
+    require(igraph is not None, "python-igraph", "pip install -e '.[test]' (or pip install igraph)")
+    g = igraph.Graph.Read_GraphML(str(data_file(exported, "graphml")))
+    expected = to_networkx(source)
+    assert g.is_directed()
+    assert (g.vcount(), g.ecount()) == (len(counts["entities"]), len(counts["assertions"]))
+    assert set(g.vs["id"]) == {str(e) for e in counts["entities"]}
+    assert set(g.vs.attributes()) == {"id"} | {k for _, d in expected.nodes(data=True) for k in d}
+    # igraph adds an edge attribute "id", but (igraph 1.0.0) fills it with vertex ids, not the
+    # GraphML edge ids: an edge is identified by its "assertion" attribute instead.
+    assert set(g.es.attributes()) == {"id"} | {k for _, _, d in expected.edges(data=True) for k in d}
+    assert g["name"] == "ExoKG" and g["version"] == source.version
+
+    rdf = built.graph
+    key = next(e for e in counts["entities"] if str(rdf.value(e, EXO.curationKey)) == "miR-522")
+    mir522 = g.vs.find(key="miR-522")
+    assert (mir522["id"], mir522["label"], mir522["type"]) == (str(key), str(rdf.value(key, RDFS.label)), "MicroRNA")
+
+    triples = assertion_triples(rdf, counts["assertions"])
+    assert sorted(g.es["assertion"]) == sorted(triples)
+    for edge in g.es:
+        assert (g.vs[edge.source]["id"], edge["relation"], g.vs[edge.target]["id"]) == triples[edge["assertion"]]
+    sample = min(a for a in counts["assertions"] if rdf.value(a, RDF.subject) == key)  # a statement about miR-522
+    edge = g.es.find(assertion=str(sample))
+    assert edge["relation"] == str(rdf.value(sample, RDF.predicate)).removeprefix(str(EXO))
+    assert edge["section"] == str(rdf.value(rdf.value(sample, EXO.section), EXO.sectionNumber))
+    assert edge["summary"] == str(rdf.value(sample, EXO.curatorSummary))
+    signs = {r.name: r.sign for r in load_ontology().relations.values()}
+    assert all(e["sign"] == signs[e["relation"]] for e in g.es)  # GraphML long -> igraph number
+
+
+def test_cytoscape_json_has_graphmls_nodes_edges_and_attributes(built, counts, source, exported):
+    document = json.loads(data_file(exported, "cytoscape").read_text(encoding="utf-8"))
+    assert document["data"] == {"name": "ExoKG", "version": source.version, "list_separator": "|"}
+    nodes = [n["data"] for n in document["elements"]["nodes"]]
+    edges = [e["data"] for e in document["elements"]["edges"]]
+    assert len(nodes) == len({n["id"] for n in nodes}) == len(counts["entities"])
+    assert len(edges) == len({e["id"] for e in edges}) == len(counts["assertions"])
+    G = to_networkx(source)  # exactly what the GraphML file holds
+    assert {n["id"]: n for n in nodes} == {iri: {"id": iri, "name": d["label"], **d} for iri, d in G.nodes(data=True)}
+    assert {e["id"]: e for e in edges} == {k: {"id": k, "source": u, "target": v, "interaction": d["relation"], **d}
+                                           for u, v, k, d in G.edges(keys=True, data=True)}
+    for node in nodes:
+        assert {"id", "name", "label", "type", "key"} <= set(node)
+        assert ("curie" in node) == node["mapped"], node  # an unmapped entity has no CURIE
+    triples = assertion_triples(built.graph, counts["assertions"])
+    for edge in edges:
+        assert {"id", "source", "target", "relation", "sign", "section", "section_title", "summary"} <= set(edge)
+        assert (edge["source"], edge["relation"], edge["target"]) == triples[edge["assertion"]]
+        assert isinstance(edge["sign"], int) and isinstance(edge.get("table_row", 0), int)
+    assert any("table_row" in e for e in edges) and any("references" in e for e in edges)
+    assert any("context" in e for e in edges)
+
+
+@pytest.fixture(scope="module")
+def load_cyjs():
+    """Run tests/js/load_cyjs.mjs (the pinned Cytoscape.js) on a file: (exit code, what it printed)."""
+    node = require_tool("node", "runs the pinned Cytoscape.js on the cytoscape export (Debian: nodejs)")
+    require((JS / "node_modules" / "cytoscape" / "package.json").is_file(), "tests/js/node_modules (Cytoscape.js)",
+            "npm ci --prefix tests/js")
+
+    def run(path: Path) -> tuple[int, dict]:
+        done = subprocess.run([node, str(JS / "load_cyjs.mjs"), str(path)], capture_output=True, text=True, check=False,
+                              timeout=120)
+        assert done.stdout.strip(), done.stderr
+        return done.returncode, json.loads(done.stdout)
+
+    return run
+
+
+def test_cytoscape_js_loads_the_cytoscape_export(built, counts, source, exported, load_cyjs):
+    """The real Cytoscape.js (tests/js/package-lock.json) reads the file, both ways it takes a network."""
+    code, loaded = load_cyjs(data_file(exported, "cytoscape"))
+    assert code == 0, loaded
+    lock = json.loads((JS / "package-lock.json").read_text(encoding="utf-8"))
+    assert loaded["cytoscape_version"] == lock["packages"]["node_modules/cytoscape"]["version"]
+    relations = {relation for _, relation, _ in assertion_triples(built.graph, counts["assertions"]).values()}
+    expected = {"nodes": len(counts["entities"]), "edges": len(counts["assertions"]), "relations": len(relations)}
+    assert {k: loaded[k] for k in expected} == expected
+    assert loaded["cy_json"] == expected  # cy.json(document) on an empty core reads the same
+    assert (loaded["dangling"], loaded["warnings"], loaded["error"]) == (0, 0, None)
+    assert loaded["data"] == {"name": "ExoKG", "version": source.version, "list_separator": "|"}
+
+
+def test_the_cytoscape_js_check_reports_dangling_edges(source, tmp_path, load_cyjs):
+    """The loader counts what Cytoscape.js refuses, so the check above can fail."""
+    document = json.loads(render("cytoscape", source)["exokg.cyjs"])
+    document["elements"]["nodes"].pop(0)  # its edges now point at a missing node
+    path = tmp_path / "broken.cyjs"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, loaded = load_cyjs(path)
+    assert code == 1 and "nonexistent" in loaded["error"]
+    assert loaded["dangling"] > 0 and loaded["edges"] == len(document["elements"]["edges"]) - loaded["dangling"]
 
 
 def test_csv_files_have_the_documented_headers_and_a_row_per_entity_and_assertion(counts, exported):

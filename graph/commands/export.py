@@ -37,7 +37,7 @@ EPILOG = "Formats:\n\n" + _formats_help() + "\n\nSee docs/export.md for what eac
 @GRAPH_OPTION
 def export_command(fmt: str, out: Path | None, graph_source: Path | None):
     """Export the graph for other tools: RDF (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads),
-    GraphML, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV."""
+    GraphML, Cytoscape.js JSON, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV."""
     started = time.perf_counter()
     result = export(fmt, out, graph_source)
     for path, size in zip(result.paths, result.files.values()):

@@ -23,6 +23,7 @@ from typing import Callable
 
 from ..build import to_turtle, write_atomically
 from .csvfiles import write_csv
+from .cytoscape import write_cytoscape
 from .dataset import dataset_description
 from .errors import ExportError, FormatError
 from .graphml import write_graphml
@@ -43,6 +44,9 @@ _NO_PUBLICATIONS = ("publication records (citation, DOI, year): an edge keeps on
 _NO_SECTIONS = "section records: an edge keeps its section number and title"
 _NO_ONTOLOGY = "the ontology (class hierarchy, relation definitions, domains and ranges): a node keeps its class name"
 _FLAT_LISTS = "RDF datatypes and lists: lists are |-joined text"
+# GraphML and Cytoscape.js JSON carry the same attributes (graph/export/graphml.py), so they lose the same.
+_GRAPHML_LOSSES = (_NO_PUBLICATIONS, _NO_SECTIONS, _NO_ONTOLOGY,
+                   "RDF datatypes and lists: lists are |-joined strings; an attribute with no value is left out")
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,11 @@ _FORMAT_LIST = (
     ExportFormat("graphml", write_graphml, ".graphml",
                  "GraphML for Cytoscape, Gephi, yEd and networkx: entities as nodes, assertions as edges",
                  "http://graphml.graphdrawing.org/specification.html",
-                 (_NO_PUBLICATIONS, _NO_SECTIONS, _NO_ONTOLOGY,
-                  "RDF datatypes and lists: lists are |-joined strings; an attribute with no value is left out")),
+                 _GRAPHML_LOSSES),
+    ExportFormat("cytoscape", write_cytoscape, ".cyjs",
+                 "Cytoscape.js JSON for Cytoscape.js and Cytoscape desktop: GraphML's nodes, edges and attributes",
+                 "https://js.cytoscape.org/#notation/elements-json",
+                 _GRAPHML_LOSSES),
     ExportFormat("csv", write_csv, "", "nodes.csv and edges.csv for Cytoscape and Gephi",
                  "https://www.rfc-editor.org/rfc/rfc4180",
                  (_NO_PUBLICATIONS, _NO_SECTIONS, _NO_ONTOLOGY, "RDF datatypes and lists: every value is text, "

@@ -24,7 +24,7 @@ MEDIA_TYPES = {  # file suffix -> (media type, registered with IANA)
     ".ttl": ("text/turtle", True), ".nt": ("application/n-triples", True), ".jsonld": ("application/ld+json", True),
     ".rdf": ("application/rdf+xml", True), ".trig": ("application/trig", True), ".nq": ("application/n-quads", True),
     ".graphml": ("application/graphml+xml", False), ".csv": ("text/csv", True),
-    ".tsv": ("text/tab-separated-values", True),
+    ".tsv": ("text/tab-separated-values", True), ".cyjs": ("application/json", True),
 }
 KEYWORDS = ("exosomes", "extracellular vesicles", "cancer drug resistance", "chemoresistance", "non-coding RNA",
             "knowledge graph")
