@@ -134,7 +134,7 @@ def lookup_command(names, prefixes):
     """Print every CURIE whose name or synonym equals NAME exactly (normalised)."""
     for name in names:
         hits = lookup(name, prefixes or CHECKED_PREFIXES)
-        click.echo(f"{name}\t" + (" ".join(f"{p}:{l}" for p, l in hits) or "(no exact match)"))
+        click.echo(f"{name}\t" + (" ".join(f"{p}:{local}" for p, local in hits) or "(no exact match)"))
 
 
 @main.command("check")

@@ -30,7 +30,7 @@ def brute_force(G, source, target, max_hops, *, relations=None, include_types=No
     """Every simple path as (nodes, ((relation, reversed), ...)) -> sign, by plain enumeration
     over single edges; parallel same-relation edges collapse only at the end."""
     arcs = []
-    for u, v, key, d in G.edges(keys=True, data=True):
+    for u, v, _key, d in G.edges(keys=True, data=True):
         if u == v:
             continue
         arcs.append((u, v, d, False))
