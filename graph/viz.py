@@ -36,9 +36,9 @@ import json
 import math
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -53,6 +53,10 @@ LARGE_GRAPH = 500  # nodes: above this the page trims its layout work (see layou
 GRAVITY = 1.0  # pull to the centre in compute_layout
 EDGE_PX = 140.0  # median length of a drawn statement, in pixels
 EDGE_LABEL_LIMIT = 40  # edges: at most this many, relation names are drawn on the edges
+GROUPINGS = ("type", "cancer", "none")  # what the page can collapse into one node per group
+GROUP_AUTO_NODES = 150  # nodes: a larger, unfocused view opens grouped by type (see initial_grouping)
+GROUP_MEMBER_PX = 62.0  # spacing of a group's entities around the group's place, in pixels
+GROUP_GAP_PX = 40.0  # at least this much room between two groups' discs
 
 # Colour and vis-network shape per entity type; the pair is unique per type.
 TYPE_STYLE: dict[str, tuple[str, str]] = {
@@ -119,6 +123,8 @@ class View:
     edges: list[dict]
     description: str = ""
     kind: str = "graph"
+    group_by: str = "auto"  # the page's first grouping: type, cancer, none or auto (initial_grouping)
+    cancer_labels: dict[str, str] = field(default_factory=dict)  # cancer group key (IRI) -> its label
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -142,6 +148,10 @@ def graph_view(G: nx.MultiDiGraph, nodes: Iterable[str] | None = None, edges: It
     Edges are ``(u, v, key)`` triples, or ``(u, v)`` pairs meaning every edge from u to v.
     Node size follows the node's degree in ``G``. Context values that are entity IRIs are shown
     by their label (looked up in ``G``, then in ``G.graph["labels"]`` when present).
+
+    Each node carries its group keys, ``groups = {"type": ..., "cancer": ...}``, for the page's
+    "Group by" control, and ``cancers``, the cancers its statements in ``G`` name with how many
+    statements name each (see :func:`cancer_groups`).
     """
     node_set = set(G.nodes) if nodes is None else set(nodes)
     missing = sorted(n for n in node_set if n not in G)
@@ -157,13 +167,88 @@ def graph_view(G: nx.MultiDiGraph, nodes: Iterable[str] | None = None, edges: It
     labels.update({n: d.get("label") or _short(n) for n, d in G.nodes(data=True)})
     out_nodes = [_node_record(n, G.nodes[n], G.degree(n), n in hi_nodes) for n in node_set]
     out_nodes.sort(key=lambda r: (r["key"] or "", r["id"]))
+    stated, cancer_labels = cancer_groups(G, node_set, labels)
+    for record in out_nodes:
+        counts = stated.get(record["id"], [])
+        top = counts[0][0] if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]) else None
+        record["groups"] = {"type": record["type"], "cancer": top}
+        record["cancers"] = [[family, n] for family, n in counts]
     out_edges = []
     for u, v, k in edge_keys:
         d = G.edges[u, v, k]
         out_edges.append(_edge_record(u, v, k, d, labels, (u, v, k) in hi_edges))
     out_edges.sort(key=lambda r: (r["from"], r["to"], r["id"]))
     _dedupe_edge_ids(out_edges)
-    return View(title=title, description=description, nodes=out_nodes, edges=out_edges, kind=kind)
+    return View(title=title, description=description, nodes=out_nodes, edges=out_edges, kind=kind,
+                cancer_labels=cancer_labels)
+
+
+def cancer_groups(G: nx.MultiDiGraph, nodes: Iterable[str], labels: dict[str, str] | None = None
+                  ) -> tuple[dict[str, list[tuple[str, int]]], dict[str, str]]:
+    """For each of ``nodes``: the cancers its statements in ``G`` name, most named first.
+
+    A statement names the cancers of its ``cancer`` context and its ends that are cancers (as
+    ``select(cancers=...)`` reads it). Each cancer counts as its family: its broadest ancestor
+    along ``skos:broader`` below the generic ``cancer`` (TNBC counts as breast cancer,
+    glioblastoma as glioma); statements about cancer in general name no cancer. Returns
+    ``{node: [(family IRI, statements), ...]}`` (ties in label order) and the families' labels.
+    The page groups an entity under its first family when no other family has as many
+    statements; entities without one (no cancer named, or a tie) stay ungrouped.
+    """
+    from .explain import GENERIC_CANCER_KEYS
+
+    labels = labels if labels is not None else {n: d.get("label") or _short(n) for n, d in G.nodes(data=True)}
+    wanted = set(nodes)
+    cancer_nodes = {n for n, d in G.nodes(data=True) if d.get("type") == "CancerType"}
+    generic = {n for n in cancer_nodes if G.nodes[n].get("key") in GENERIC_CANCER_KEYS}
+    broader = _cancer_broader(G) if cancer_nodes or any("cancer" in (d.get("context") or {})
+                                                       for *_, d in G.edges(data=True)) else {}
+    families: dict[str, str] = {}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for u, v, d in G.edges(data=True):
+        ends = {u, v} & wanted
+        if not ends:
+            continue
+        named = {c for c in (d.get("context") or {}).get("cancer") or () if isinstance(c, str)}
+        named = (named | ({u, v} & cancer_nodes)) - generic
+        for cancer in named:
+            if cancer not in families:
+                families[cancer] = _cancer_family(cancer, broader, generic)
+        for family in {families[c] for c in named}:
+            for n in ends:
+                counts[n][family] += 1
+    used = {f for c in counts.values() for f in c}
+    family_labels = {f: labels.get(f) or _short(f) for f in sorted(used)}
+    ranked = {n: sorted(c.items(), key=lambda fc: (-fc[1], family_labels[fc[0]], fc[0])) for n, c in counts.items()}
+    return ranked, family_labels
+
+
+def _cancer_family(cancer: str, broader: dict, generic: set[str]) -> str:
+    """The broadest cancer above ``cancer`` (first parent each step) that is not generic."""
+    from .paths import _parents
+
+    seen = {cancer}
+    while True:
+        parents = [p for p in _parents(broader, cancer) if p not in seen and p not in generic]
+        if not parents:
+            return cancer
+        cancer = parents[0]
+        seen.add(cancer)
+
+
+def _cancer_broader(G: nx.MultiDiGraph) -> dict:
+    """The ``skos:broader`` links for ``G``: ``G.graph["broader"]``, else those of the graph file
+    ``G`` was projected from (none for a graph made in memory)."""
+    if "broader" in G.graph:
+        return G.graph["broader"]
+    if "source" not in G.graph:
+        return {}
+    from .paths import load_broader
+
+    try:
+        return load_broader(G.graph["source"])
+    except ExoKGError:
+        return {}
 
 
 def subgraph_view(G: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tuple] | None = None,
@@ -384,6 +469,8 @@ def construct_view(triples, title: str = "ExoKG CONSTRUCT result", description: 
             attrs = dict(relation=pred, relation_label=_compact(pred), sign=None, symmetric=False)
         G.add_edge(sid, oid, key=f"t{n}" if n else "t", predicate=pred, **attrs)
     G.graph["labels"] = labels
+    if index is not None:
+        G.graph["source"] = source  # cancer families (skos:broader) come from that graph
     view = graph_view(G, title=title, description=description or f"{len(raw_edges)} triple(s)", kind="construct")
     for record in view.edges:
         record["id"] = "triple:" + hashlib.sha1(f"{record['from']}|{record['predicate']}|{record['to']}|{record['id']}"
@@ -469,17 +556,36 @@ def compute_layout(view: View, iterations: int | None = None) -> dict[str, tuple
         return {ids[0]: (0.0, 0.0)}
     index = {nid: i for i, nid in enumerate(ids)}
     pairs = sorted({(index[e["from"]], index[e["to"]]) for e in view.edges if e["from"] != e["to"]})
-    order = _bfs_order(n, pairs, [-(node["degree"]) for node in view.nodes])
-    iterations = iterations if iterations is not None else (120 if n <= 300 else 80 if n <= 1000 else 50)
+    x, y = _spring(n, pairs, [-(node["degree"]) for node in view.nodes], iterations)
+    if pairs:  # the median statement is EDGE_PX long, whatever the graph's size
+        src, dst = np.array(pairs).T
+        reference = float(np.median(np.sqrt((x[src] - x[dst]) ** 2 + (y[src] - y[dst]) ** 2)))
+    else:
+        reference = 1.0 / math.sqrt(n)
+    scale = EDGE_PX / max(reference, 1e-6)
+    x, y = (x - x.mean()) * scale, (y - y.mean()) * scale
+    return {nid: (round(float(x[i]), 1), round(float(y[i]), 1)) for i, nid in enumerate(ids)}
 
+
+def _spring(n: int, pairs: list[tuple[int, int]], priority: list, iterations: int | None = None,
+            weights: list[float] | None = None):
+    """The core of :func:`compute_layout`: float32 coordinates of ``n`` points joined by ``pairs``
+    (attraction times ``weights``), in units of about 1/sqrt(n), not yet centred or scaled."""
+    import numpy as np
+
+    order = _bfs_order(n, pairs, priority)
+    iterations = iterations if iterations is not None else (120 if n <= 300 else 80 if n <= 1000 else 50)
     golden = math.pi * (3 - math.sqrt(5))
     rank = np.empty(n, dtype=np.float64)
     rank[order] = np.arange(n, dtype=np.float64)
     radius = np.sqrt(rank + 0.5) / math.sqrt(n)
     x = (radius * np.cos(rank * golden)).astype(np.float32)
     y = (radius * np.sin(rank * golden)).astype(np.float32)
+    if n == 1:
+        return x * 0, y * 0
     src = np.array([p[0] for p in pairs], dtype=np.int64)
     dst = np.array([p[1] for p in pairs], dtype=np.int64)
+    weight = np.array(weights if weights is not None else [1.0] * len(pairs), dtype=np.float32)
     k = np.float32(1.0 / math.sqrt(n))
     k2 = k * k
     gravity = np.float32(GRAVITY)
@@ -499,7 +605,7 @@ def compute_layout(view: View, iterations: int | None = None) -> dict[str, tuple
             fy[a:b] = (dy * d2).sum(axis=1)
         if len(src):
             ex, ey = x[src] - x[dst], y[src] - y[dst]
-            pull = np.sqrt(ex * ex + ey * ey) / k
+            pull = np.sqrt(ex * ex + ey * ey) / k * weight
             ex, ey = ex * pull, ey * pull
             np.subtract.at(fx, src, ex)
             np.add.at(fx, dst, ex)
@@ -513,13 +619,7 @@ def compute_layout(view: View, iterations: int | None = None) -> dict[str, tuple
         x += fx * step
         y += fy * step
         temperature -= cooling
-    if len(src):  # the median statement is EDGE_PX long, whatever the graph's size
-        reference = float(np.median(np.sqrt((x[src] - x[dst]) ** 2 + (y[src] - y[dst]) ** 2)))
-    else:
-        reference = float(k)
-    scale = EDGE_PX / max(reference, 1e-6)
-    x, y = (x - x.mean()) * scale, (y - y.mean()) * scale
-    return {nid: (round(float(x[i]), 1), round(float(y[i]), 1)) for i, nid in enumerate(ids)}
+    return x, y
 
 
 def _bfs_order(n: int, pairs: list[tuple[int, int]], priority: list[int]) -> list[int]:
@@ -549,6 +649,149 @@ def _bfs_order(n: int, pairs: list[tuple[int, int]], priority: list[int]) -> lis
     return [i for c in components for i in c]
 
 
+def grouping_name(text: str) -> str:
+    """``type``, ``cancer``, ``none`` or ``auto`` for what was asked (case, spaces and dashes ignored;
+    ``entity type`` means ``type``); anything else is a :class:`VizError`.
+
+    >>> grouping_name("Entity type"), grouping_name("NONE")
+    ('type', 'none')
+    """
+    name = re.sub(r"[\s_-]+", "", str(text)).lower()
+    name = "type" if name == "entitytype" else name
+    if name not in (*GROUPINGS, "auto"):
+        raise VizError(f"cannot group by '{text}'. Fix: --group-by type, cancer or none")
+    return name
+
+
+def initial_grouping(view: View, group_by: str = "auto") -> str:
+    """The grouping a page opens with: ``group_by``, and for ``auto``: ``type`` for a view of more
+    than GROUP_AUTO_NODES entities that is not about chosen entities (no path, nothing drawn
+    bold as with ``--focus``), else ``none``."""
+    name = grouping_name(group_by)
+    if name != "auto":
+        return name
+    focused = view.kind == "path" or any(node.get("highlight") for node in view.nodes)
+    return "type" if not focused and len(view.nodes) > GROUP_AUTO_NODES else "none"
+
+
+def group_layout(view: View, grouping: str) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """Where the groups and the entities go when the page is grouped by ``grouping``.
+
+    Each type and each cancer is spread over the whole network, so the centroids of the groups
+    in :func:`compute_layout`'s picture all fall near its centre, on top of each other. Groups
+    are therefore laid out on their own: one point per group and per entity outside the
+    groups, pulled together by the statements between them (:func:`_spring`), then pushed
+    apart until no group's disc overlaps anything. A group's entities fill its disc (a small
+    layout of the statements among them) with their centroid on the group's place, which is
+    where the page draws the group's node and where it opens. Deterministic; rounded to
+    0.1 px. Returns ``(place by group key, position by node id)``.
+    """
+    import numpy as np
+
+    keys = [_group_key(node, grouping) for node in view.nodes]
+    groups = sorted({key for key in keys if key is not None})
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        if key is not None:
+            members[key].append(i)
+    singles = [i for i, key in enumerate(keys) if key is None]
+    item = {i: g for g, key in enumerate(groups) for i in members[key]}
+    item.update({i: len(groups) + j for j, i in enumerate(singles)})
+    n_items = len(groups) + len(singles)
+    index = {node["id"]: i for i, node in enumerate(view.nodes)}
+    ends = [(index[e["from"]], index[e["to"]]) for e in view.edges if e["from"] != e["to"]]
+
+    local = np.zeros((len(view.nodes), 2))
+    radius = np.zeros(n_items)
+    for g, key in enumerate(groups):
+        idx = members[key]
+        radius[g] = max(GROUP_MEMBER_PX * math.sqrt(len(idx) / math.pi), GROUP_GAP_PX)
+        if len(idx) > 1:
+            at = {m: j for j, m in enumerate(idx)}
+            pairs = sorted({(at[a], at[b]) for a, b in ends if a in at and b in at})
+            x, y = _spring(len(idx), pairs, [-view.nodes[m]["degree"] for m in idx])
+            x, y = x - x.mean(), y - y.mean()
+            reach = max(float(np.sqrt(x * x + y * y).max()), 1e-6)
+            local[idx, 0], local[idx, 1] = x * (radius[g] / reach), y * (radius[g] / reach)
+    for j, i in enumerate(singles):
+        radius[len(groups) + j] = view.nodes[i]["size"] + 12
+
+    weight = Counter((min(item[a], item[b]), max(item[a], item[b])) for a, b in ends if item[a] != item[b])
+    pairs = sorted(weight)
+    sizes = [-len(members[key]) for key in groups] + [-view.nodes[i]["degree"] for i in singles]
+    qx, qy = _spring(n_items, pairs, sizes, weights=[math.sqrt(weight[p]) for p in pairs])
+    qx, qy = qx.astype(np.float64), qy.astype(np.float64)
+    if pairs:
+        src, dst = np.array(pairs).T
+        reference = float(np.median(np.hypot(qx[src] - qx[dst], qy[src] - qy[dst])))
+        target = float(np.median(radius[src] + radius[dst])) + GROUP_GAP_PX
+    else:
+        reference, target = 1.0 / math.sqrt(max(n_items, 1)), 2 * float(radius.max(initial=0)) + GROUP_GAP_PX
+    scale = target / max(reference, 1e-6)
+    qx, qy = (qx - qx.mean()) * scale, (qy - qy.mean()) * scale
+    _separate(qx, qy, radius, np.arange(len(groups)))
+    qx, qy = qx - qx.mean(), qy - qy.mean()
+    places = {key: (round(float(qx[g]), 1), round(float(qy[g]), 1)) for g, key in enumerate(groups)}
+    where = {node["id"]: (round(float(qx[item[i]] + local[i, 0]), 1), round(float(qy[item[i]] + local[i, 1]), 1))
+             for i, node in enumerate(view.nodes)}
+    return places, where
+
+
+def _separate(x, y, radius, movers, rounds: int = 300) -> None:
+    """Push points apart, in place, until the disc of no point in ``movers`` overlaps another
+    disc (``radius`` plus GROUP_GAP_PX); discs outside ``movers`` may overlap each other."""
+    import numpy as np
+
+    if len(movers) == 0 or len(x) < 2:
+        return
+    spin = np.arange(len(movers))[:, None] * 7 + np.arange(len(x))[None, :]  # a fixed way out for coincident points
+    away_x, away_y = np.cos(spin * 2.399963), np.sin(spin * 2.399963)
+    rows = np.arange(len(movers))
+    for _ in range(rounds):
+        dx, dy = x[movers, None] - x[None, :], y[movers, None] - y[None, :]
+        d = np.hypot(dx, dy)
+        over = radius[movers, None] + radius[None, :] + GROUP_GAP_PX - d
+        over[rows, movers] = 0
+        over[over < 0.5] = 0
+        if not over.any():
+            return
+        apart = d > 1e-6
+        ux = np.where(apart, dx / np.where(apart, d, 1), away_x)
+        uy = np.where(apart, dy / np.where(apart, d, 1), away_y)
+        px, py = ux * over * 0.35, uy * over * 0.35
+        x[movers] += px.sum(axis=1)
+        y[movers] += py.sum(axis=1)
+        x -= px.sum(axis=0)
+        y -= py.sum(axis=0)
+
+
+def group_entries(view: View, grouping: str, ontology, places: dict | None = None) -> list[dict]:
+    """The groups of ``grouping`` for the page: key, label, member count, colour and shape (a
+    type's own; every cancer group is drawn like a cancer) and, with a layout, the place."""
+    counts = Counter(key for key in (_group_key(node, grouping) for node in view.nodes) if key is not None)
+    entries = []
+    for key in sorted(counts):
+        if grouping == "type":
+            label = _type_label(key, ontology)
+            colour, shape = TYPE_STYLE.get(key, TYPE_STYLE[OTHER_TYPE])
+        else:
+            label = view.cancer_labels.get(key) or _short(key)
+            colour, shape = TYPE_STYLE["CancerType"]
+        entry = {"key": key, "label": label[:1].upper() + label[1:], "count": counts[key], "color": colour,
+                 "shape": shape, "style": _node_style(colour, shape)}
+        if places is not None:
+            entry["x"], entry["y"] = places[key]
+        entries.append(entry)
+    return entries
+
+
+def _group_key(node: dict, grouping: str) -> str | None:
+    """The group ``node`` joins when grouped by ``grouping``; entities drawn bold never join one."""
+    if grouping == "none" or node.get("highlight"):
+        return None
+    return (node.get("groups") or {}).get(grouping)
+
+
 def pyvis_default_options() -> dict:
     """The options a default ``pyvis.network.Network`` writes (the benchmark's baseline)."""
     from pyvis.network import Network
@@ -556,35 +799,38 @@ def pyvis_default_options() -> dict:
     return json.loads(Network().options.to_json())
 
 
-def page_payload(view: View, options: dict | None = None, freeze: bool = True, layout: bool = True) -> dict:
-    """Everything the page script needs, JSON-ready (nodes, edges, legend, options).
+def page_payload(view: View, options: dict | None = None, freeze: bool = True, layout: bool = True,
+                 group_by: str | None = None) -> dict:
+    """Everything the page script needs, JSON-ready (nodes, edges, legend, groups, options).
 
-    ``layout``: give every node its position from :func:`compute_layout` (without numpy the
-    browser lays the graph out instead: stabilise, then freeze).
+    ``layout``: give every node its position from :func:`compute_layout` and, per grouping,
+    from :func:`group_layout` (without numpy the browser lays the graph out instead: stabilise,
+    then freeze). ``group_by``: the grouping the page opens with (default ``view.group_by``;
+    see :func:`initial_grouping`).
     """
     layout = layout and _have_numpy()
+    grouping = initial_grouping(view, group_by if group_by is not None else view.group_by)
     ontology = load_ontology()
     n_nodes, n_edges = view.counts
     opts = json.loads(json.dumps(options if options is not None else layout_options(n_nodes, n_edges, layout)))
     nodes = view.nodes
+    placed: dict[str, tuple[dict, dict]] = {}
     if layout:
         positions = compute_layout(view)
-        nodes = [dict(node, x=positions[node["id"]][0], y=positions[node["id"]][1]) for node in nodes]
+        placed = {g: group_layout(view, g) for g in GROUPINGS if g != "none"}
+        nodes = [dict(node, x=positions[node["id"]][0], y=positions[node["id"]][1],
+                      at={g: list(where[node["id"]]) for g, (_, where) in placed.items()}) for node in nodes]
     type_counts: dict[str, int] = defaultdict(int)
     for n in view.nodes:
         type_counts[n["type"]] += 1
     types = []
-    groups = {}
+    styles = {}
     for name in sorted(type_counts):
         colour, shape = TYPE_STYLE.get(name, TYPE_STYLE[OTHER_TYPE])
-        types.append({"name": name, "label": ontology.class_labels.get(name, name.lower()), "color": colour,
+        types.append({"name": name, "label": _type_label(name, ontology), "color": colour,
                       "shape": shape, "count": type_counts[name]})
-        groups[name] = {"shape": shape, "color": {"background": colour, "border": _darker(colour),
-                                                  "highlight": {"background": colour, "border": "#000000"},
-                                                  "hover": {"background": colour, "border": "#000000"}}}
-        if shape == "box":
-            groups[name]["font"] = {"color": "#222222"}
-    opts.setdefault("groups", {}).update(groups)
+        styles[name] = _node_style(colour, shape)
+    opts.setdefault("groups", {}).update(styles)
     rel_counts: dict[str, dict] = {}
     for e in view.edges:
         r = rel_counts.setdefault(e["relation"], {"name": e["relation"], "label": e["relation_label"],
@@ -605,6 +851,10 @@ def page_payload(view: View, options: dict | None = None, freeze: bool = True, l
         "nodes": nodes,
         "edges": view.edges,
         "types": types,
+        "groupBy": grouping,
+        "groupings": {g: group_entries(view, g, ontology, placed[g][0] if g in placed else None)
+                      for g in GROUPINGS if g != "none"},
+        "cancerLabels": view.cancer_labels,
         "relations": relations,
         "options": opts,
         "freeze": freeze,
@@ -614,15 +864,16 @@ def page_payload(view: View, options: dict | None = None, freeze: bool = True, l
     }
 
 
-def render_html(view: View, options: dict | None = None, freeze: bool = True, layout: bool = True) -> str:
+def render_html(view: View, options: dict | None = None, freeze: bool = True, layout: bool = True,
+                group_by: str | None = None) -> str:
     """The self-contained page of ``view``.
 
     ``layout=False`` leaves the layout to vis-network's physics in the browser (stabilise, then
     freeze); ``options`` replaces the vis-network options of :func:`layout_options`;
     ``freeze=False`` keeps physics running after stabilisation (the last two for the
-    benchmark's baseline).
+    benchmark's baseline); ``group_by`` (type, cancer, none, auto) overrides ``view.group_by``.
     """
-    payload = page_payload(view, options, freeze, layout)
+    payload = page_payload(view, options, freeze, layout, group_by)
     vis_js, vis_css = _vis_assets()
     page_js = _asset("viz.js")
     for name, text in (("vis-network.min.js", vis_js), ("viz.js", page_js)):
@@ -704,7 +955,7 @@ def synthetic_graph(n_nodes: int = 2000, n_edges: int | None = None, seed: int =
     types = [t for t in TYPE_STYLE if t in ontology.class_labels]
     relations = list(ontology.relations.values())
     n_edges = n_edges if n_edges is not None else int(n_nodes * 1.3)
-    G = nx.MultiDiGraph(source=None)
+    G = nx.MultiDiGraph(source=None, broader={})
     for i in range(n_nodes):
         typ = types[i % len(types)]
         G.add_node(f"https://w3id.org/exokg/entity/synthetic-{i}", key=f"synthetic-{i:05d}",
@@ -881,6 +1132,20 @@ def _context_order(column: str) -> int:
 
 def _sign_order(sign) -> int:
     return {1: 0, -1: 1, 0: 2}.get(sign, 3)
+
+
+def _type_label(name: str, ontology) -> str:
+    return ontology.class_labels.get(name, name.lower())
+
+
+def _node_style(colour: str, shape: str) -> dict:
+    """A vis-network node style (a group's, or a cluster's): shape, fill, darker border."""
+    style = {"shape": shape, "color": {"background": colour, "border": _darker(colour),
+                                       "highlight": {"background": colour, "border": "#000000"},
+                                       "hover": {"background": colour, "border": "#000000"}}}
+    if shape == "box":
+        style["font"] = {"color": "#222222"}
+    return style
 
 
 def _darker(colour: str) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import subprocess
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import networkx as nx
@@ -100,7 +102,7 @@ def test_encoding_per_type_and_relation(G):
     for t in payload["types"]:
         assert payload["options"]["groups"][t["name"]]["shape"] == t["shape"]
     by_name = {r["name"]: r for r in payload["relations"]}
-    for u, v, d in G.edges(data=True):
+    for *_, d in G.edges(data=True):
         r = by_name[d["relation"]]
         assert r["sign"] == d["sign"]
         assert r["arrow"] == (None if d["symmetric"] else viz.ARROW_BY_SIGN[d["sign"]])
@@ -304,6 +306,107 @@ def test_construct_rejects_select(graph_file):
     with pytest.raises(QueryError, match="SERVICE"):
         viz.run_construct("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
                           graph_file)
+
+
+# ---- grouping (clusters in the page)
+
+
+def expected_cancer_group(stated: list) -> str | None:
+    """The page's rule: the most-named cancer family, unless another is named as often."""
+    if not stated or (len(stated) > 1 and stated[0][1] == stated[1][1]):
+        return None
+    return stated[0][0]
+
+
+def test_payload_carries_each_nodes_group_keys(G, graph_file):
+    payload = payload_of(viz.render_html(viz.graph_view(G)))
+    by_id = {n["id"]: n for n in payload["nodes"]}
+    assert set(by_id) == set(G.nodes)
+    generic = {n for n in G if G.nodes[n]["key"] == "cancer"}
+    ancestors = defaultdict(set)  # cancer -> itself and everything above it
+    for sub, top in narrower_pairs(graph_file):
+        ancestors[sub].add(top)
+    for n, d in G.nodes(data=True):
+        node = by_id[n]
+        assert node["groups"]["type"] == d["type"]
+        assert node["groups"]["cancer"] == expected_cancer_group(node["cancers"])
+        assert [c for _, c in node["cancers"]] == sorted((c for _, c in node["cancers"]), reverse=True)
+        named = set()  # the cancers this entity's statements name, from the graph
+        for u, v, e in [*G.in_edges(n, data=True), *G.out_edges(n, data=True)]:
+            named |= set(e["context"].get("cancer", [])) | {x for x in (u, v) if G.nodes[x]["type"] == "CancerType"}
+        named -= generic
+        assert {f for f, _ in node["cancers"]} == {f for c in named for f in ({c} | ancestors[c]) - generic
+                                                   if not (ancestors[f] - generic)}
+        if d["type"] == "CancerType" and n not in generic and node["groups"]["cancer"]:
+            assert node["groups"]["cancer"] in ({n} | ancestors[n]) - generic  # a cancer groups with its family
+    assert all(by_id[n]["groups"]["cancer"] is None and not by_id[n]["cancers"] for n in generic)
+    assert set(payload["cancerLabels"]) == {f for node in payload["nodes"] for f, _ in node["cancers"]}
+    # one group entry per key, counted, labelled, coloured and placed at the centroid of its entities
+    for grouping in ("type", "cancer"):
+        members = Counter(n["groups"][grouping] for n in payload["nodes"] if n["groups"][grouping] is not None)
+        entries = payload["groupings"][grouping]
+        assert {e["key"]: e["count"] for e in entries} == dict(members)
+        for entry in entries:
+            places = [n["at"][grouping] for n in payload["nodes"] if n["groups"][grouping] == entry["key"]]
+            assert math.isclose(sum(x for x, _ in places) / len(places), entry["x"], abs_tol=0.1)
+            assert math.isclose(sum(y for _, y in places) / len(places), entry["y"], abs_tol=0.1)
+    types = {t["name"]: t for t in payload["types"]}
+    for entry in payload["groupings"]["type"]:
+        assert entry["color"] == types[entry["key"]]["color"] and entry["shape"] == types[entry["key"]]["shape"]
+        assert entry["label"].lower() == types[entry["key"]]["label"].lower()
+    mirna = next(e for e in payload["groupings"]["type"] if e["key"] == "MicroRNA")
+    assert mirna["label"] == "MicroRNA"
+    for entry in payload["groupings"]["cancer"]:
+        assert entry["label"].lower() == G.nodes[entry["key"]]["label"].lower()
+
+
+def test_groups_do_not_overlap(G):
+    view = viz.graph_view(G)
+    for grouping in ("type", "cancer"):
+        places, where = viz.group_layout(view, grouping)
+        assert (places, where) == viz.group_layout(view, grouping)
+        members = Counter(n["groups"][grouping] for n in view.nodes if n["groups"][grouping] is not None)
+        reach = {key: viz.GROUP_MEMBER_PX * math.sqrt(count / math.pi) for key, count in members.items()}
+        keys = sorted(places)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                assert math.dist(places[a], places[b]) >= reach[a] + reach[b], (a, b)
+
+
+def test_initial_grouping(G, graph_file):
+    whole = viz.graph_view(G)
+    assert len(whole.nodes) > viz.GROUP_AUTO_NODES
+    assert viz.initial_grouping(whole) == "type"
+    assert payload_of(viz.render_html(whole))["groupBy"] == "type"
+    assert payload_of(viz.render_html(whole, group_by="none"))["groupBy"] == "none"
+    centre = max(G.nodes, key=G.degree)
+    nodes, edges, _ = viz.select(G, focus=G.nodes[centre]["key"], hops=2, source=graph_file)
+    focused = viz.graph_view(G, nodes, edges, highlight_nodes=[centre])
+    assert viz.initial_grouping(focused) == "none"
+    assert viz.initial_grouping(focused, "cancer") == "cancer"
+    small = viz.graph_view(G, sorted(G.nodes)[:viz.GROUP_AUTO_NODES])
+    assert viz.initial_grouping(small) == "none"
+    path = viz.subgraph_view(G, sorted(G.nodes))
+    assert viz.initial_grouping(path) == "none"
+    # entities drawn bold never join a group
+    bold = payload_of(viz.render_html(focused, group_by="type"))
+    assert {n["id"] for n in bold["nodes"] if n["highlight"]} == {centre}
+    assert sum(e["count"] for e in bold["groupings"]["type"]) == len(nodes) - 1
+    assert viz.grouping_name(" Entity-Type ") == "type"
+    with pytest.raises(viz.VizError, match="cannot group by 'colour'"):
+        viz.grouping_name("colour")
+
+
+def test_cli_group_by(G, graph_file, tmp_path, capsys):
+    out = tmp_path / "g.html"
+    for argv, expected in (([], "type"), (["--group-by", "Cancer"], "cancer"), (["--group-by", "none"], "none"),
+                           (["--focus", G.nodes[max(G.nodes, key=G.degree)]["key"], "--hops", "2"], "none")):
+        code, _, err = cli(["viz", "--graph", str(graph_file), "-o", str(out), *argv], capsys)
+        assert code == 0, err
+        assert payload_of(out.read_text())["groupBy"] == expected, argv
+    code, out_text, err = cli(["viz", "--graph", str(graph_file), "-o", os.devnull, "--group-by", "colour"], capsys)
+    assert code == 1 and err.startswith("error: cannot group by 'colour'") and "type, cancer or none" in err
+    assert err.count("\n") == 1 and "Traceback" not in err and out_text == ""
 
 
 # ---- CLI, files, determinism

@@ -1,6 +1,7 @@
 """viz: one self-contained, offline HTML page of the network (see docs/viz.md)."""
 from __future__ import annotations
 
+import dataclasses
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,15 @@ def _query_text(value: str) -> str:
     return value
 
 
+class GroupByChoice(click.Choice):
+    """type, cancer or none (auto: the default); anything else is a one-line error."""
+
+    def convert(self, value, param, ctx):
+        from ..viz import grouping_name
+
+        return grouping_name(value)  # raises VizError, which the CLI prints as one line
+
+
 @click.command("viz")
 @GRAPH_OPTION
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("exokg.html"),
@@ -41,8 +51,12 @@ def _query_text(value: str) -> str:
               help="Keep entities of this type (and subtypes) and the statements among them (repeatable).")
 @click.option("--construct", metavar="QUERY",
               help="Draw the result of a SPARQL CONSTRUCT query: a .rq file, a packaged query name or the text.")
+@click.option("--group-by", "group_by", type=GroupByChoice(["type", "cancer", "none"]), default="auto",
+              help="How the page opens: one node per entity type, per cancer, or every entity on its own "
+                   "(default: type for an unfocused view of more than 150 entities, else none). "
+                   "The page can switch.")
 @click.option("--title", help="Page title (default: says what is drawn).")
-def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types, construct, title):
+def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types, construct, group_by, title):
     """Write one HTML page with the interactive network; it works offline and can be e-mailed.
 
     \b
@@ -51,6 +65,7 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     exokg viz --cancer lung-cancer --drug cisplatin
     exokg viz --type MicroRNA --type GeneOrProtein --relation targets
     exokg viz --construct my-query.rq            a CONSTRUCT result
+    exokg viz --group-by cancer                  open with one node per cancer
     """
     from ..entities import resolve
     from ..projection import projection
@@ -70,7 +85,7 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
         centre = [resolve(focus, graph_source).iri] if focus else []
         view = graph_view(G, None if whole else nodes, None if whole else edges,
                           title=title or ("ExoKG: " + description), description=description, highlight_nodes=centre)
-    path = write_html(view, out)
+    path = write_html(dataclasses.replace(view, group_by=group_by), out)
     n_nodes, n_edges = view.counts
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {n_nodes} entities, {n_edges} statements")
 

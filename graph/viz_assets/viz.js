@@ -1,5 +1,6 @@
 /* ExoKG network page. Data comes from the JSON block #exokg-data; every text from it is set
-   with textContent (never parsed as markup), links only get http(s) addresses. No network access. */
+   with textContent (never parsed as markup), links only get http(s) addresses. No network access.
+   "Group by" collapses the entities of one type or one cancer into a vis-network cluster. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("exokg-data").textContent);
@@ -14,6 +15,8 @@
   data.types.forEach(function (t) { typeByName[t.name] = t; });
   data.relations.forEach(function (r) { relByName[r.name] = r; });
   data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+  var hiddenTypes = {}, hiddenRelations = {};  // legend filters
+  var grouping = data.groupBy;                  // "none", "type" or "cancer"
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -37,6 +40,8 @@
     dl.appendChild(dd);
   }
   function labelOf(id) { return nodeById[id] ? nodeById[id].label : id; }
+  function typeLabel(name) { return typeByName[name] ? typeByName[name].label : name; }
+  function cancerLabel(iri) { return data.cancerLabels[iri] || iri; }
 
   function nodeInfo(n) {
     var box = el("div", "exokg-tip");
@@ -50,6 +55,7 @@
     row(dl, "key", n.key);
     row(dl, "synonyms", n.synonyms);
     row(dl, "statements", n.degree);
+    row(dl, "cancers (statements)", (n.cancers || []).map(function (c) { return cancerLabel(c[0]) + " " + c[1]; }));
     box.appendChild(dl);
     return box;
   }
@@ -73,9 +79,15 @@
 
   // ---- vis data
   var pairCount = {};
+  function placeOf(n, mode) {
+    // where an entity stands: in the whole-graph layout, or around its group's place when grouped
+    if (mode !== "none" && n.at && n.at[mode]) return { x: n.at[mode][0], y: n.at[mode][1] };
+    return typeof n.x === "number" && typeof n.y === "number" ? { x: n.x, y: n.y } : null;
+  }
   var visNodes = data.nodes.map(function (n) {
     var v = { id: n.id, label: n.label, group: n.type, size: n.size, title: nodeInfo(n) };
-    if (typeof n.x === "number" && typeof n.y === "number") { v.x = n.x; v.y = n.y; }
+    var place = placeOf(n, grouping);
+    if (place) { v.x = place.x; v.y = place.y; }
     if (n.highlight) { v.borderWidth = 4; v.shadow = { enabled: true, color: "rgba(0,0,0,0.55)", size: 12, x: 0, y: 0 }; }
     return v;
   });
@@ -119,8 +131,11 @@
     var hiddenNodes = {};
     nodes.forEach(function (n) { if (n.hidden) hiddenNodes[n.id] = true; });
     var shownEdges = edges.get({ filter: function (e) { return !e.hidden && !hiddenNodes[e.from] && !hiddenNodes[e.to]; } }).length;
-    if (shownNodes === nodes.length && shownEdges === edges.length) return nodes.length + " entities · " + edges.length + " statements";
-    return shownNodes + " of " + nodes.length + " entities · " + shownEdges + " of " + edges.length + " statements";
+    var groups = Object.keys(clusters).length;
+    var text = shownNodes === nodes.length && shownEdges === edges.length
+      ? nodes.length + " entities · " + edges.length + " statements"
+      : shownNodes + " of " + nodes.length + " entities · " + shownEdges + " of " + edges.length + " statements";
+    return groups ? text + " · " + groups + (groups === 1 ? " group" : " groups") : text;
   }
   function markReady() {
     if (api.ready) return;
@@ -146,10 +161,168 @@
   timings.dataBuilt = performance.now();
   network.setData({ nodes: nodes, edges: edges });
   timings.dataSet = performance.now();
+  var clusters = {};       // cluster id -> { entry, members }: the groups shown collapsed
+  var clusterOfNode = {};  // entity id -> the id of the cluster it is in
+  var groupEdges = {};     // cluster edge id -> { from, to, count, relations }
+  var opened = {};         // keys of the groups the reader opened (in the current grouping)
+  group();
+  timings.grouped = performance.now();
   var physics = data.options.physics || {};
   if (physics.enabled === false || (physics.stabilization && physics.stabilization.enabled === false) || !nodes.length) {
     network.fit();
     markReady();
+  }
+
+  // ---- groups: one vis-network cluster per entity type or cancer (docs/viz.md)
+  // A cluster stands at the centroid of its entities; an opened group's entities stand around
+  // where its cluster was. Every change (open, close, filter, grouping) opens all clusters and
+  // makes them again, so that the edges between groups always add up every statement between them.
+  function groupKey(n, mode) {
+    if (mode === "none" || n.highlight || !n.groups) return null;  // entities drawn bold stay out
+    var key = n.groups[mode];
+    return key === undefined ? null : key;
+  }
+  function release(clusterPosition, contained) {
+    var places = {}, sx = 0, sy = 0, count = 0, out = {};
+    Object.keys(contained).forEach(function (id) {
+      var place = placeOf(nodeById[id], grouping);
+      if (place) { places[id] = place; sx += place.x; sy += place.y; count += 1; }
+    });
+    if (!count) return out;
+    var dx = clusterPosition.x - sx / count, dy = clusterPosition.y - sy / count;
+    Object.keys(places).forEach(function (id) { out[id] = { x: places[id].x + dx, y: places[id].y + dy }; });
+    return out;
+  }
+  function ungroup() {
+    var ids = Object.keys(clusters);
+    ids.forEach(function (id, i) { network.openCluster(id, { releaseFunction: release }, i === ids.length - 1); });
+    clusters = {}; clusterOfNode = {}; groupEdges = {};
+  }
+  function group() {
+    if (grouping === "none") return;
+    var byKey = {};
+    data.nodes.forEach(function (n) {
+      var key = groupKey(n, grouping);
+      if (key === null || opened[key] || hiddenTypes[n.type]) return;
+      (byKey[key] = byKey[key] || []).push(n);
+    });
+    var todo = data.groupings[grouping].filter(function (g) { return byKey[g.key]; });
+    todo.forEach(function (entry, i) {
+      var members = byKey[entry.key], inside = {}, sx = 0, sy = 0;
+      var at = network.getPositions(members.map(function (n) { return n.id; }));
+      members.forEach(function (n) { inside[n.id] = true; sx += at[n.id].x; sy += at[n.id].y; });
+      var id = "exokg-group:" + grouping + ":" + entry.key;
+      network.cluster({
+        joinCondition: function (options) { return inside[options.id] === true; },
+        clusterNodeProperties: {
+          id: id, label: entry.label + " (" + members.length + ")", title: groupInfo(entry, members, false),
+          shape: entry.style.shape, color: entry.style.color, size: Math.max(20, 14 * Math.sqrt(members.length)),
+          borderWidth: 4, shapeProperties: { borderDashes: [8, 4] },
+          font: { size: Math.max(30, 14 + 5 * Math.sqrt(members.length)), strokeWidth: 6, strokeColor: "#ffffff" },
+          x: sx / members.length, y: sy / members.length, allowSingleNodeCluster: true
+        },
+        clusterEdgeProperties: { arrows: { to: { enabled: false }, from: { enabled: false } }, dashes: false, smooth: false,
+                                 font: { size: 22, strokeWidth: 5 } }
+      }, i === todo.length - 1);
+      clusters[id] = { entry: entry, members: members };
+      members.forEach(function (n) { clusterOfNode[n.id] = id; });
+    });
+    describeGroupEdges();
+  }
+  function describeGroupEdges() {
+    // vis-network draws one edge per pair of cluster (or cluster and entity) with the options of
+    // the first statement it stands for; give it the totals of all the shown statements instead
+    var totals = {};
+    function pairOf(a, b) { return a < b ? a + "\u0000" + b : b + "\u0000" + a; }
+    function end(id) { return clusterOfNode[id] || id; }
+    data.edges.forEach(function (e) {
+      var a = end(e.from), b = end(e.to);
+      if (a === b || (a === e.from && b === e.to)) return;
+      if (hiddenRelations[e.relation] || hiddenTypes[nodeById[e.from].type] || hiddenTypes[nodeById[e.to].type]) return;
+      var t = totals[pairOf(a, b)] = totals[pairOf(a, b)] || { count: 0, relations: {} };
+      t.count += 1;
+      t.relations[e.relation] = (t.relations[e.relation] || 0) + 1;
+    });
+    Object.keys(clusters).forEach(function (cid) {
+      network.getConnectedEdges(cid).forEach(function (eid) {
+        var edge = network.body.edges[eid], ends = network.getConnectedNodes(eid);
+        // skip what is gone, and the edges to an entity that another cluster has taken in since
+        if (groupEdges[eid] || !edge || clusterOfNode[ends[0]] || clusterOfNode[ends[1]]) return;
+        var t = totals[pairOf(ends[0], ends[1])] || { count: 0, relations: {} };
+        var names = Object.keys(t.relations);
+        var colour = names.length === 1 ? relByName[names[0]].color : "#8c8c8c";
+        var info = groupEdges[eid] = { from: ends[0], to: ends[1], count: t.count, relations: t.relations };
+        edge.setOptions({
+          hidden: t.count === 0, label: t.count > 1 ? String(t.count) : "", title: groupEdgeInfo(info),
+          width: Math.min(16, 1.5 + 2 * Math.log(t.count) / Math.LN2),
+          color: { color: colour, highlight: colour, hover: colour, inherit: false }
+        });
+      });
+    });
+    network.body.emitter.emit("_dataChanged");  // vis-network 9.1.2: let the edges' new options take effect
+  }
+  function regroup() {
+    ungroup();
+    group();
+    if (api.ready) statusBox.textContent = countsText();
+  }
+  function openGroup(key) { opened[key] = true; details.hidden = true; regroup(); }
+  function closeGroup(key) { delete opened[key]; regroup(); }
+  function setGrouping(mode) {
+    // also "place everything again" when the grouping stays (opened groups stay open)
+    if (mode !== "none" && !(data.groupings[mode] || []).length) return;
+    ungroup();
+    if (mode !== grouping) opened = {};
+    grouping = mode; api.grouping = mode;
+    var moves = [];
+    data.nodes.forEach(function (n) { var place = placeOf(n, mode); if (place) moves.push({ id: n.id, x: place.x, y: place.y }); });
+    if (moves.length) nodes.update(moves);
+    group();
+    groupSelect.value = mode;
+    network.fit();
+    if (api.ready) statusBox.textContent = countsText();
+  }
+  function groupName(id) {
+    return clusters[id] ? clusters[id].entry.label + " (" + clusters[id].members.length + ")" : labelOf(id);
+  }
+  function groupInfo(entry, members, full) {
+    var box = el("div", "exokg-tip");
+    box.appendChild(el("h3", null, entry.label + " (" + members.length + ")"));
+    var dl = el("dl");
+    if (grouping === "type") row(dl, "group", "the entities of type " + typeLabel(entry.key));
+    else row(dl, "group", "the entities whose statements name " + cancerLabel(entry.key) + " (or a subtype) more often than any other cancer");
+    var byType = {};
+    members.forEach(function (n) { byType[n.type] = (byType[n.type] || 0) + 1; });
+    if (grouping !== "type") row(dl, "types", Object.keys(byType).sort().map(function (t) { return typeLabel(t) + " " + byType[t]; }));
+    if (grouping === "cancer") {
+      var also = data.nodes.filter(function (n) {
+        return groupKey(n, grouping) !== entry.key && (n.cancers || []).some(function (c) { return c[0] === entry.key; });
+      }).length;
+      row(dl, "also named with it", also ? also + " more entities, grouped with another cancer or not grouped" : null);
+    }
+    var ranked = members.slice().sort(function (a, b) { return b.degree - a.degree || (a.label < b.label ? -1 : 1); });
+    if (full) row(dl, "entities", ranked.map(function (n) { return n.label; }));
+    else row(dl, "most connected", ranked.slice(0, 8).map(function (n) { return n.label; }).concat(ranked.length > 8 ? ["…"] : []));
+    box.appendChild(dl);
+    box.appendChild(el("p", "exokg-summary", "Double-click to open the group; double-click one of its entities to close it again."));
+    if (full) {
+      var button = el("button", "exokg-open", "Open group");
+      button.type = "button";
+      button.addEventListener("click", function () { openGroup(entry.key); });
+      box.appendChild(button);
+    }
+    return box;
+  }
+  function groupEdgeInfo(info) {
+    var box = el("div", "exokg-tip");
+    box.appendChild(el("h3", null, groupName(info.from) + " — " + groupName(info.to)));
+    var dl = el("dl");
+    row(dl, "statements", info.count);
+    var names = Object.keys(info.relations).sort(function (a, b) { return info.relations[b] - info.relations[a] || (a < b ? -1 : 1); });
+    row(dl, "relations", names.map(function (r) { return relByName[r].label + " " + info.relations[r]; }));
+    box.appendChild(dl);
+    box.appendChild(el("p", "exokg-summary", "Open the group (double-click it) for each statement and its evidence."));
+    return box;
   }
 
   // ---- details panel
@@ -164,9 +337,19 @@
   var edgeById = {};
   data.edges.forEach(function (e) { edgeById[e.id] = e; });
   network.on("click", function (p) {
-    if (p.nodes.length) showDetails(nodeInfo(nodeById[p.nodes[0]]));
-    else if (p.edges.length) showDetails(edgeInfo(edgeById[p.edges[0]]));
+    var id = p.nodes[0], eid = p.edges[0];
+    if (id !== undefined && clusters[id]) showDetails(groupInfo(clusters[id].entry, clusters[id].members, true));
+    else if (id !== undefined) showDetails(nodeInfo(nodeById[id]));
+    else if (eid !== undefined && groupEdges[eid]) showDetails(groupEdgeInfo(groupEdges[eid]));
+    else if (eid !== undefined && edgeById[eid]) showDetails(edgeInfo(edgeById[eid]));
     else details.hidden = true;
+  });
+  network.on("doubleClick", function (p) {
+    var id = p.nodes[0];
+    if (id === undefined) return;
+    if (clusters[id]) { openGroup(clusters[id].entry.key); return; }
+    var key = nodeById[id] ? groupKey(nodeById[id], grouping) : null;
+    if (key !== null && opened[key]) closeGroup(key);
   });
 
   // ---- legend and filters
@@ -207,10 +390,11 @@
     if (head) { head.setAttribute("fill", rel.color); svg.appendChild(head); }
     return svg;
   }
-  var hiddenTypes = {}, hiddenRelations = {};
   function applyFilters() {
+    ungroup();  // hidden entities stay out of the groups
     nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !!hiddenTypes[n.type] }; }));
     edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !!hiddenRelations[e.relation] }; }));
+    group();
     if (api.ready) statusBox.textContent = countsText();
   }
   function legendItem(list, name, text, count, icon, hiddenSet, title) {
@@ -256,6 +440,7 @@
   function runSearch() {
     var n = findNode(search.value);
     if (!n) { statusBox.textContent = search.value ? "no entity matches “" + search.value + "”" : countsText(); return; }
+    if (clusterOfNode[n.id]) openGroup(clusters[clusterOfNode[n.id]].entry.key);  // a found entity is never left inside a group
     if (hiddenTypes[n.type]) statusBox.textContent = n.label + " is hidden by the type filter";
     else statusBox.textContent = countsText();
     network.selectNodes([n.id]);
@@ -266,9 +451,26 @@
   search.addEventListener("change", runSearch);
   search.addEventListener("keydown", function (event) { if (event.key === "Enter") runSearch(); });
 
+  // ---- grouping control
+  var groupSelect = document.getElementById("exokg-group");
+  Array.prototype.forEach.call(groupSelect.options, function (option) {
+    option.disabled = option.value !== "none" && !(data.groupings[option.value] || []).length;
+  });
+  groupSelect.value = grouping;
+  groupSelect.addEventListener("change", function () { setGrouping(groupSelect.value); });
+  document.getElementById("exokg-collapse").addEventListener("click", function () { opened = {}; regroup(); });
+  api.grouping = grouping;
+  api.setGrouping = setGrouping;
+  api.openGroup = openGroup;
+  api.clusterOf = function (id) { return clusterOfNode[id] || null; };
+  api.groupEdges = function () { return groupEdges; };
+
   // ---- buttons
   document.getElementById("exokg-fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
   document.getElementById("exokg-physics").addEventListener("click", function () {
+    // grouped, with the places computed for the groups: back to those (vis-network's physics
+    // knows nothing of a group's size and piles the groups on top of each other)
+    if (grouping !== "none" && data.nodes.length && data.nodes[0].at) { setGrouping(grouping); return; }
     network.setOptions({ physics: { enabled: true } });
     network.stabilize((physics.stabilization && physics.stabilization.iterations) || 200);
   });
