@@ -917,6 +917,10 @@ class NotebookView:
         self.html = page
         self.height = int(height)
 
+    def __repr__(self) -> str:  # no memory address, so saved notebook outputs do not change between runs
+        title = re.search(r"<title>(.*?)</title>", self.html, re.S)
+        return f"<ExoKG network view: {html_lib.unescape(title.group(1)) if title else 'page'}>"
+
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{html_lib.escape(self.html, quote=True)}" '
                 f'style="width:100%;height:{self.height}px;border:1px solid #ddd" '

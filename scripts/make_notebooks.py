@@ -173,7 +173,8 @@ def make(name: str, title: str, cells: list[tuple[str, str]]) -> Path:
     nb.metadata["title"] = title
     nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
                 for kind, src in cells]
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,  # same data, same file bytes
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for number, cell in enumerate(nb.cells):  # random ids and execution counts make diffs noisy
         cell.id = f"{name}-{number:02d}"
         if cell.cell_type == "code":

@@ -176,6 +176,12 @@ def test_notebook_iframe_escapes_the_page(G):
     assert "sandbox=\"allow-scripts" in frame and "allow-same-origin" not in frame
 
 
+def test_notebook_view_text_form_is_stable(G):
+    """Saved notebooks keep the text form of a view; it names the view, never a memory address."""
+    view = viz.subgraph_view(G, [sorted(G.nodes)[0]], title="one <node> & more")
+    assert repr(viz.notebook(view)) == "<ExoKG network view: one <node> & more>"
+
+
 # ---- filters
 
 
