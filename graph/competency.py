@@ -51,16 +51,8 @@ def _run(name: str, params: dict, source=None, engine=None) -> list[dict]:
     """Run a named query; entity names resolve in the graph the answer comes from (``engine``'s
     on a remote endpoint), the other parameters as ``exokg query --param`` reads them."""
     query = named_query(name)
-    bindings = {}
-    for key, value in params.items():
-        if value in (None, "", [], ()):
-            continue
-        param = query.param(key)
-        if param.kind == "entity":
-            record = entity_index(source, engine=engine).resolve(value, param.types or None)
-            bindings[key] = [ox.NamedNode(record.iri)]
-        else:
-            bindings[key] = [coerce(param, value, source)]
+    given = {k: v for k, v in params.items() if v not in (None, "", [], ())}
+    bindings = query.bindings(given, source, engine=engine)
     rows = _engine(source, engine).run(query.text, bindings=bindings).values()
     if not rows and engine is not None:
         entity_index(source, engine=engine)  # an endpoint without ExoKG data is an error, not an empty answer
@@ -214,7 +206,7 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     query = named_query("neighbors")
     index = entity_index(source, engine=engine)
     start = index.resolve(name)
-    relation_terms = [coerce(query.param("relation"), r, source) for r in relations or ()]
+    relation_terms = [coerce(query.param("relation"), r, source, engine=engine) for r in relations or ()]
     seen_nodes, seen_statements = {start.iri}, set()
     frontier, rows = [start.iri], []
     for hop in range(1, hops + 1):

@@ -278,12 +278,13 @@ _NUMBER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
 
 
-def parse_term(value: str, source=None, types: tuple[str, ...] | None = None):
+def parse_term(value: str, source=None, types: tuple[str, ...] | None = None, *, engine=None):
     """A user-given value as an RDF term.
 
     ``<iri>`` is an IRI; ``"text"`` (optionally ``@lang`` or ``^^<datatype>``) a literal; an
     integer or decimal a number; ``true``/``false`` a boolean; a CURIE with a predeclared prefix
-    an IRI; anything else an entity name, resolved in the graph (label, synonym, key).
+    an IRI; anything else an entity name, resolved in the graph (label, synonym, key), or in the
+    graph a remote ``engine`` serves.
 
     >>> parse_term("<http://example.org/a>")
     <NamedNode value=http://example.org/a>
@@ -321,7 +322,7 @@ def parse_term(value: str, source=None, types: tuple[str, ...] | None = None):
         return _named_node(query_prefixes()[prefix] + local)
     from .entities import resolve
 
-    return ox.NamedNode(resolve(text, source, types).iri)
+    return ox.NamedNode(resolve(text, source, types, engine=engine).iri)
 
 
 def _named_node(iri: str) -> ox.NamedNode:
@@ -673,13 +674,14 @@ class NamedQuery:
         raise ParameterError(f"query '{self.name}' has no parameter '{name}' (it takes: {declared}). "
                              f"Fix: see `exokg query --list`")
 
-    def bindings(self, values: dict[str, list[str] | str], source=None) -> dict[str, list]:
-        """Check and convert user-given parameter values (names, numbers, IRIs) into RDF terms."""
+    def bindings(self, values: dict[str, list[str] | str], source=None, *, engine=None) -> dict[str, list]:
+        """Check and convert user-given parameter values (names, numbers, IRIs) into RDF terms;
+        entity names resolve in the graph at ``source``, or in the one a remote ``engine`` serves."""
         out: dict[str, list] = {}
         for name, given in values.items():
             param = self.param(name)
             items = [given] if isinstance(given, str) else list(given)
-            out[name] = [coerce(param, item, source) for item in items]
+            out[name] = [coerce(param, item, source, engine=engine) for item in items]
         for param in self.params:
             if param.required and not out.get(param.name):
                 raise ParameterError(f"query '{self.name}' needs parameter '{param.name}' ({param.doc}). "
@@ -700,7 +702,7 @@ class NamedQuery:
         return out
 
 
-def coerce(param: Param, value: str, source=None):
+def coerce(param: Param, value: str, source=None, *, engine=None):
     """One parameter value as an RDF term, checked against the parameter's kind."""
     value = value.strip()
     if not value:
@@ -710,7 +712,7 @@ def coerce(param: Param, value: str, source=None):
 
         if value.startswith("<") and value.endswith(">"):
             value = value[1:-1]
-        return ox.NamedNode(resolve(value, source, param.types or None).iri)
+        return ox.NamedNode(resolve(value, source, param.types or None, engine=engine).iri)
     if param.kind == "integer":
         if not _NUMBER.fullmatch(value):
             raise ParameterError(f"parameter '{param.name}' must be a whole number, not {value!r}")
@@ -799,7 +801,7 @@ def run_named(name: str, params: dict[str, list[str] | str] | None = None, sourc
               limit: int | None = None) -> QueryResult:
     """Run a named query with user-given parameter values (embedded, or on ``engine``)."""
     query = named_query(name)
-    bindings = query.bindings(params or {}, source)
+    bindings = query.bindings(params or {}, source, engine=engine)
     if engine is not None:
         return engine.run(query.text, bindings=bindings, limit=limit)
     return run_query(query.text, source, bindings=bindings, limit=limit)

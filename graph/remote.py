@@ -36,6 +36,8 @@ from .query import (
     syntax_check,
 )
 
+ENTITY_PAGE = 10_000  # entities asked for per request by RemoteEndpoint.entity_index
+
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/json": ox.QueryResultsFormat.JSON,
@@ -120,14 +122,21 @@ class RemoteEndpoint:
         self._entities = None
 
     def entity_index(self):
-        """The entities of the graph this endpoint serves, fetched with one query on first use
-        and kept for the life of this object, so that names resolve to the IRIs it holds.
+        """The entities of the graph this endpoint serves, fetched on first use and kept for the
+        life of this object, so that names resolve to the IRIs it holds. The list is read in pages
+        until one comes back empty, because an endpoint may cut answers at its own row limit
+        (``exokg serve --max-rows`` does) and a cut list would make names silently unresolvable.
         EndpointError when it holds no ExoKG entity (nothing pushed, or another named graph)."""
         if self._entities is None:
             from .entities import ENTITY_QUERY, EntityIndex, records
 
-            answer = self.run(ENTITY_QUERY)
-            index = EntityIndex(records(dict(zip(answer.variables, row)) for row in answer.rows))
+            rows: list[dict] = []
+            while True:
+                answer = self.run(f"{ENTITY_QUERY}ORDER BY ?e\nLIMIT {ENTITY_PAGE} OFFSET {len(rows)}")
+                if not answer.rows:
+                    break
+                rows.extend(dict(zip(answer.variables, row)) for row in answer.rows)
+            index = EntityIndex(records(rows))
             if not len(index):
                 where = f"<{self.named_graph}>" if self.named_graph else "the default graph"
                 push_to = f"exokg push --endpoint {_store_url(self.url)} --named-graph {self.named_graph or 'default'}"

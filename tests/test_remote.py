@@ -271,6 +271,17 @@ def test_names_resolve_in_the_endpoints_graph(capsys, oxigraph, graph_file, tmp_
         assert json.loads(far) != json.loads(cli(capsys, "show", "miR-522", "--format", "json", "--graph", str(graph_file))[1])
         code, _, err = cli(capsys, "therapies", "--drug", "sorafenib", *remote)
         assert code == 1 and "no entity of type Drug matches 'sorafenib'" in err
+        # `exokg query NAME --param` and inline queries resolve names on the endpoint too
+        code, _, err = cli(capsys, "query", "resistance", "--param", "drug=sorafenib", *remote)
+        assert code == 1 and "no entity of type Drug matches 'sorafenib'" in err
+        code, far, err = cli(capsys, "query", "resistance", "--param", "agent=ferroptosis", "--format", "json", *remote)
+        assert code == 0, err
+        near = cli(capsys, "query", "resistance", "--param", "agent=ferroptosis", "--format", "json",
+                   "--graph", str(small))[1]
+        packaged = cli(capsys, "query", "resistance", "--param", "agent=ferroptosis", "--format", "json",
+                       "--graph", str(graph_file))[1]
+        assert json.loads(far) == json.loads(near) != json.loads(packaged)
+        assert json.loads(far)["results"]["bindings"]
     finally:
         _drop(f"{oxigraph}/store", named_graph)
 

@@ -123,6 +123,10 @@ def test_exokg_remote_engine_reads_the_endpoint(server, graph_file):
     query = run_named("resistance", {"drug": "oxaliplatin"}, graph_file)
     answer = run_named("resistance", {"drug": "oxaliplatin"}, graph_file, engine=remote)
     assert answer.variables == query.variables and len(answer.rows) == len(query.rows) > 0
+    # this server cuts answers at MAX_ROWS rows; the entity list is read in pages past that cut
+    from graph.entities import entity_index
+
+    assert len(remote.entity_index()) == len(entity_index(graph_file)) > MAX_ROWS
 
 
 def test_query_page(server):

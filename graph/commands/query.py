@@ -142,9 +142,9 @@ def query_command(query, query_file, params, fmt, graph_source, endpoint, named_
         text, named = read_query_text(query, query_file)
     given = _parse_params(params)
     if named is not None:
-        bindings = named.bindings(given, graph_source)
+        bindings = named.bindings(given, graph_source, engine=engine)
     else:
-        bindings = {name: [parse_term(v, graph_source) for v in values] for name, values in given.items()}
+        bindings = {name: [parse_term(v, graph_source, engine=engine) for v in values] for name, values in given.items()}
     if show_text:
         check_policy(text, allow_service=allow_service)
         click.echo(bind_values(text, bindings) if bindings else text, nl=not text.endswith("\n"))
