@@ -46,8 +46,7 @@ class AuditToken:
 @dataclass
 class CoverageReport:
     entities_per_type: dict[str, int]
-    mapped_per_type: dict[str, int]
-    prefixes_per_type: dict[str, dict[str, int]]
+    prefixes_per_type: dict[str, dict[str, int]]  # type -> prefix -> entities mapped with it
     statements_per_relation: dict[str, int]
     statements_per_section: dict[str, int]
     lacking_context: list[str]
@@ -55,6 +54,10 @@ class CoverageReport:
     unnamed_rows: list[str]
     uncovered: list[AuditToken] | None
     ignored: int = 0
+
+    @property
+    def mapped_per_type(self) -> dict[str, int]:
+        return {t: sum(prefixes.values()) for t, prefixes in self.prefixes_per_type.items()}
 
     def mapped_share(self, etype: str) -> float:
         total = self.entities_per_type.get(etype, 0)
@@ -121,7 +124,6 @@ def audit_text(text: str, curation: Curation) -> tuple[list[AuditToken], int]:
 
 def coverage(curation: Curation, review_text: str | None = None) -> CoverageReport:
     per_type = Counter(e.type for e in curation.entities.values())
-    mapped = Counter(e.type for e in curation.entities.values() if e.mapped)
     prefixes: dict[str, Counter] = {}
     for entity in curation.entities.values():
         if entity.mapped:
@@ -132,7 +134,6 @@ def coverage(curation: Curation, review_text: str | None = None) -> CoverageRepo
     uncovered, ignored = (audit_text(review_text, curation) if review_text is not None else (None, 0))
     return CoverageReport(
         entities_per_type=dict(sorted(per_type.items())),
-        mapped_per_type=dict(sorted(mapped.items())),
         prefixes_per_type={t: dict(c.most_common()) for t, c in sorted(prefixes.items())},
         statements_per_relation=dict(Counter(s.relation for s in curation.statements).most_common()),
         statements_per_section=dict(sorted(Counter(s.provenance.section for s in curation.statements).items())),

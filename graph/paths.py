@@ -73,7 +73,7 @@ from .errors import ExoKGError
 
 __all__ = [
     "HUB_KEYS", "SIGNS", "PathError", "NoPathError", "PathList", "compose_sign", "default_hubs",
-    "narrower", "broader_ancestors", "context_values", "find_paths", "shortest_path",
+    "narrower", "parents", "broader_ancestors", "context_values", "find_paths", "shortest_path",
     "k_shortest_paths", "simple_paths", "hop_statements", "load_broader",
 ]
 
@@ -130,7 +130,12 @@ def default_hubs(G: nx.MultiDiGraph, keys: Collection[str] = HUB_KEYS) -> frozen
     return frozenset(n for n, k in G.nodes(data="key") if (k if k is not None else n) in keys)
 
 
-def _parents(broader: Mapping, node) -> tuple:
+def parents(broader: Mapping, node) -> tuple:
+    """The direct parents of ``node`` in a child -> parent(s) ``broader`` mapping.
+
+    >>> parents({"LUAD": "NSCLC", "x": ["a", "b"]}, "LUAD"), parents({"x": ["a", "b"]}, "x"), parents({}, "y")
+    (('NSCLC',), ('a', 'b'), ())
+    """
     value = broader.get(node)
     if value is None:
         return ()
@@ -147,7 +152,7 @@ def narrower(broader: Mapping[Hashable, Hashable | Iterable[Hashable]], node: Ha
     """
     children: dict = {}
     for child in broader:
-        for parent in _parents(broader, child):
+        for parent in parents(broader, child):
             children.setdefault(parent, []).append(child)
     seen, todo = {node}, [node]
     while todo:
@@ -164,12 +169,12 @@ def broader_ancestors(broader: Mapping, node: Hashable) -> set:
     >>> sorted(broader_ancestors({"NSCLC": "lung-cancer", "lung-cancer": "cancer"}, "NSCLC"))
     ['cancer', 'lung-cancer']
     """
-    seen, todo = set(), list(_parents(broader, node))
+    seen, todo = set(), list(parents(broader, node))
     while todo:
         parent = todo.pop()
         if parent not in seen and parent != node:
             seen.add(parent)
-            todo.extend(_parents(broader, parent))
+            todo.extend(parents(broader, parent))
     return seen
 
 

@@ -225,14 +225,14 @@ def cancer_groups(G: nx.MultiDiGraph, nodes: Iterable[str], labels: dict[str, st
 
 def _cancer_family(cancer: str, broader: dict, generic: set[str]) -> str:
     """The broadest cancer above ``cancer`` (first parent each step) that is not generic."""
-    from .paths import _parents
+    from .paths import parents
 
     seen = {cancer}
     while True:
-        parents = [p for p in _parents(broader, cancer) if p not in seen and p not in generic]
-        if not parents:
+        above = [p for p in parents(broader, cancer) if p not in seen and p not in generic]
+        if not above:
             return cancer
-        cancer = parents[0]
+        cancer = above[0]
         seen.add(cancer)
 
 

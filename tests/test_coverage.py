@@ -37,8 +37,12 @@ def test_shares_are_computed_from_the_lexicon(curation, report):
     fallback = [e for e in mapped if e.curie.split(":", 1)[0] in FALLBACK_PREFIXES]
     assert report.target_share == pytest.approx(len(mapped) / len(targets))
     assert report.target_share_without_fallback == pytest.approx((len(mapped) - len(fallback)) / len(targets))
-    for etype, prefixes in report.prefixes_per_type.items():
-        assert sum(prefixes.values()) == report.mapped_per_type[etype]
+    for etype in report.entities_per_type:
+        of_type = [e for e in curation.entities.values() if e.type == etype]
+        assert report.mapped_per_type.get(etype, 0) == sum(bool(e.curie) for e in of_type)
+        assert report.prefixes_per_type.get(etype, {}) == {
+            prefix: sum(1 for e in of_type if e.curie and e.curie.split(":", 1)[0] == prefix)
+            for prefix in {e.curie.split(":", 1)[0] for e in of_type if e.curie}}
 
 
 def test_fallback_is_used_only_where_the_types_own_ontology_has_no_term(curation):
