@@ -22,6 +22,7 @@ Writes a Markdown report (default docs/bench_viz.md). Needs chromium and chromed
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -30,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from fixtures import synthetic_graph  # scripts/fixtures.py (python puts this script's folder on sys.path)
 
 from graph import viz
 from graph.projection import projection
@@ -88,6 +91,13 @@ def measure(driver, path: Path, stable_key: str) -> dict:
     return timings
 
 
+def pyvis_default_options() -> dict:
+    """The options a default ``pyvis.network.Network`` writes (the baseline)."""
+    from pyvis.network import Network
+
+    return json.loads(Network().options.to_json())
+
+
 GROUPED = "exokg: layout when written, grouped by type"
 UNGROUPED = "exokg: layout when written, no grouping"
 
@@ -101,7 +111,7 @@ def variants(view: viz.View, cancer: bool = True) -> dict[str, tuple[str, str, f
         (UNGROUPED, {"group_by": "none"}, "ready"),
         ("stabilise-then-freeze in the browser", {"layout": False, "group_by": "none"}, "ready"),
         ("baseline: pyvis default physics",
-         {"options": viz.pyvis_default_options(), "layout": False, "freeze": False, "group_by": "none"}, "stabilized"),
+         {"options": pyvis_default_options(), "layout": False, "freeze": False, "group_by": "none"}, "stabilized"),
     ]
     out = {}
     for name, options, key in pages:
@@ -122,7 +132,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "bench_viz.md")
     args = parser.parse_args(argv)
 
-    graphs = {"whole curated graph": projection(), f"synthetic {args.nodes:,}-node graph": viz.synthetic_graph(args.nodes)}
+    graphs = {"whole curated graph": projection(), f"synthetic {args.nodes:,}-node graph": synthetic_graph(args.nodes)}
     rows, opened = [], {}
     with tempfile.TemporaryDirectory(prefix="exokg-bench-") as folder:
         driver, _ = start_browser(os.path.join(folder, "profile"))

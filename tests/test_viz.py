@@ -20,7 +20,9 @@ from graph.cli import main
 from graph.errors import ExoKGError, QueryError
 from graph.projection import projection
 from graph.store import open_store
+from graph.viz import page as viz_page
 from graph.vocab import PREFIXES
+from scripts.fixtures import synthetic_graph
 
 XSS_LABEL = "<img src=x onerror=alert(1)>"
 BREAKOUT = "</script><script>alert(2)</script><!--"
@@ -76,11 +78,11 @@ def test_csp_hashes_match_the_inline_scripts(G):
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
     assert len(scripts) == 2  # vis-network and the page script; the data block is not executed
     for script in scripts:
-        assert viz._csp_hash(script) in page
+        assert viz_page._csp_hash(script) in page
 
 
 def test_inlined_vis_network_is_the_one_pyvis_ships():
-    js, css = viz._vis_assets()
+    js, css = viz_page._vis_assets()
     assert f"@version {viz.VIS_VERSION}" in js
     assert "div.vis-tooltip" in css
 
@@ -164,7 +166,7 @@ def test_script_json_escapes_markup():
 
 
 def test_page_script_never_uses_innerhtml():
-    script = (Path(viz.__file__).parent / "viz_assets" / "viz.js").read_text()
+    script = (Path(viz.__file__).parent / "assets" / "viz.js").read_text()
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
 
 
@@ -486,14 +488,14 @@ def test_large_graphs_trim_layout_work():
     assert small["physics"]["enabled"] and large["interaction"]["hideEdgesOnDrag"]
     assert large["layout"]["improvedLayout"] is False
     assert viz.layout_options(2000, 2600)["physics"]["enabled"] is False
-    H = viz.synthetic_graph(600)
-    assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, viz.synthetic_graph(600))
+    H = synthetic_graph(600)
+    assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, synthetic_graph(600))
     payload = payload_of(viz.render_html(viz.graph_view(H)))
     assert len(payload["nodes"]) == 600 and payload["options"]["interaction"]["hideEdgesOnZoom"] is True
 
 
 def test_without_numpy_the_browser_lays_out(G, monkeypatch):
-    monkeypatch.setattr(viz, "_have_numpy", lambda: False)
+    monkeypatch.setattr(viz_page, "_have_numpy", lambda: False)
     payload = payload_of(viz.render_html(viz.subgraph_view(G, sorted(G.nodes)[:5])))
     assert payload["options"]["physics"]["enabled"] is True and payload["freeze"] is True
     assert not any("x" in n for n in payload["nodes"])

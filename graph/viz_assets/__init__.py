@@ -1,1 +1,0 @@
-"""The page template, script and stylesheet of ``exokg viz`` (inlined into every page)."""
