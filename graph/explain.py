@@ -55,8 +55,8 @@ from collections.abc import Collection, Mapping
 
 import networkx as nx
 
-from .paths import (DEFAULT_LIMIT, PathError, broader_ancestors, context_values, find_paths,
-                    hop_statements, narrower)
+from .hierarchy import broader_ancestors, context_values, narrower
+from .paths import DEFAULT_LIMIT, PathError, find_paths, hop_statements
 
 RESISTANCE_RELATIONS = {"confersResistanceTo": 1, "reversesResistanceTo": -1}
 #: Relations a chain may use before its last hop.
@@ -88,7 +88,7 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
             hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT) -> list[dict]:
     """Ranked mechanism chains from ``agent`` to resistance or sensitivity to ``drug``.
 
-    ``broader`` maps a node to its broader node(s) (:func:`graph.paths.load_broader`); ``effect``
+    ``broader`` maps a node to its broader node(s) (:func:`graph.hierarchy.load_broader`); ``effect``
     is ``"resistance"`` or ``"sensitivity"`` to keep only chains of that sign; ``k=None`` returns
     every chain. Each chain is a path dict of :mod:`graph.paths` plus ``rank``, ``effect``,
     ``target_match`` (``"drug"`` or ``"umbrella"``), ``support``, ``corroborating`` (statement

@@ -1,37 +1,27 @@
 """path, explain: signed mechanism chains with context and evidence.
 
-The algorithms live in :mod:`graph.paths` and :mod:`graph.explain`; this module resolves the
-user's names, checks the options (every bad value is a one-line error), and renders the result
-as readable chains (``--format table``, the default), JSON, CSV/TSV (one row per statement of
-each hop) or an HTML drawing (``--html FILE``, a small pyvis page written here).
+A thin shell: the search lives in :mod:`graph.paths` and :mod:`graph.explain`, the rendering
+(``--format table``, the default, json, csv, tsv; ``--html FILE``) and the no-path diagnosis in
+:mod:`graph.paths_render`. This module resolves the user's names, checks the options (every bad
+value is a one-line error) and prints.
 """
 from __future__ import annotations
 
-import json
 from functools import partial
 from pathlib import Path
 
 import click
-import networkx as nx
 
 from ..entities import entity_index
 from ..errors import OntologyNameError
 from ..explain import GENERIC_CANCER_KEYS, UMBRELLA_DRUG_KEYS, explain
+from ..hierarchy import context_values, load_broader
 from ..ontology import load_ontology
-from ..output import render
-from ..paths import (DEFAULT_LIMIT, SIGNS, NoPathError, PathError, context_values, find_paths, hop_statements,
-                     load_broader)
+from ..paths import DEFAULT_LIMIT, SIGNS, NoPathError, PathError, find_paths
+from ..paths_render import (describe, format_chains, format_paths, no_chain_message, no_path_message, node_key,
+                            write_paths_html)
 from ..projection import projection
 from .core import FORMAT_OPTION, GRAPH_OPTION
-
-SIGN_TEXT = {1: "+", -1: "-", 0: "0"}
-SIGN_WORD = {1: "increases", -1: "decreases", 0: "unsigned"}
-CONTEXT_NAMES = {"cancer": "cancer", "drug": "drug", "cell_line": "cell line", "donor_cell": "donor cell",
-                 "recipient_cell": "recipient cell", "body_fluid": "body fluid", "mechanism": "mechanism",
-                 "biomarker_role": "biomarker role", "model": "model", "direction": "direction"}
-HOP_COLUMNS = ["path", "hop", "source", "relation", "sign", "reversed", "target", "statement", "section",
-               "table_row", "references", "cancer", "drug", "summary"]
-
 
 # ---------------------------------------------------------------- option checks
 
@@ -80,128 +70,13 @@ def _check_types(names, option) -> frozenset | None:
     return _check_names(names, partial(load_ontology().class_named, entity_only=True), f" for {option}")
 
 
-# ---------------------------------------------------------------- rendering helpers
-
-def _key(G, node) -> str:
-    return G.nodes[node].get("key") or str(node)
-
-
-def _entity(G, node) -> dict:
-    attrs = G.nodes[node]
-    return {"iri": node, "key": attrs.get("key"), "label": attrs.get("label"), "type": attrs.get("type"),
-            "curie": attrs.get("curie")}
-
-
-def _describe(G, node) -> str:
-    attrs = G.nodes[node]
-    label, key = attrs.get("label") or str(node), attrs.get("key")
-    named = label if not key or key == label else f"{label} [{key}]"
-    return f"{named} ({attrs['type']})" if attrs.get("type") else named
-
-
-def _value(G, value):
-    return _key(G, value) if isinstance(value, str) and value in G else value
-
-
-def _context_json(G, context: dict) -> dict:
-    return {q: [_value(G, v) for v in values] for q, values in (context or {}).items()}
-
-
-def _context_text(G, context: dict) -> str:
-    parts = []
-    for q, values in (context or {}).items():
-        shown = ", ".join(str(G.nodes[v].get("label") or _key(G, v)) if isinstance(v, str) and v in G else str(v)
-                          for v in values)
-        parts.append(f"{CONTEXT_NAMES.get(q, q)}: {shown}")
-    return "; ".join(parts)
-
-
-def _statement_json(G, d: dict) -> dict:
-    return {"id": d["key"], "assertion": d.get("assertion"), "relation": d.get("relation"),
-            "relation_label": d.get("relation_label"), "section": d.get("section"),
-            "section_title": d.get("section_title"), "table_row": d.get("table_row"),
-            "references": d.get("references", []), "summary": d.get("summary"),
-            "context": _context_json(G, d.get("context"))}
-
-
-def _path_json(G, path: dict, extra: tuple = ()) -> dict:
-    out = {"length": path["length"], "sign": path["sign"], "effect_sign": SIGN_WORD[path["sign"]],
-           "cost": path["cost"], "nodes": [_entity(G, n) for n in path["nodes"]]}
-    for name in extra:
-        out[name] = path[name]
-    out["hops"] = [{"source": _key(G, h["source"]), "relation": h["relation"], "sign": h["sign"],
-                    "reversed": h["reversed"], "target": _key(G, h["target"]),
-                    "statements": [_statement_json(G, d) for d in hop_statements(G, h)]} for h in path["hops"]]
-    return out
-
-
-def _chain_line(G, path: dict) -> str:
-    parts = [_key(G, path["nodes"][0])]
-    for hop in path["hops"]:
-        arrow = (f" <-[{hop['relation']} {SIGN_TEXT[hop['sign']]}]- " if hop["reversed"]
-                 else f" -[{hop['relation']} {SIGN_TEXT[hop['sign']]}]-> ")
-        parts.append(arrow + _key(G, hop["target"]))
-    return "".join(parts)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _evidence_lines(G, path: dict, indent: str = "    ") -> list[str]:
-    lines = []
-    for i, hop in enumerate(path["hops"], 1):
-        subject, obj = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
-        statements = hop_statements(G, hop)
-        relation = statements[0].get("relation_label") or hop["relation"]
-        note = " (read backwards)" if hop["reversed"] else ""
-        lines.append(f"{indent}{i}. {_key(G, subject)} {relation} {_key(G, obj)}  "
-                     f"[sign {SIGN_TEXT[hop['sign']]}]{note}")
-        for d in statements:
-            where = f"section {d.get('section')}"
-            if d.get("table_row"):
-                where += f", Table 1 row {d['table_row']}"
-            refs = d.get("references") or []
-            bits = [f"{d['key']}", where, ("refs " + ", ".join(map(str, refs))) if refs else "no reference number"]
-            context = _context_text(G, d.get("context"))
-            if context:
-                bits.append(context)
-            lines.append(f"{indent}   {' | '.join(bits)}")
-            lines.append(f"{indent}   \"{d.get('summary', '')}\"")
-    return lines
-
-
-def _hop_rows(G, paths: list[dict], extra: tuple = ()) -> list[dict]:
-    rows = []
-    for n, path in enumerate(paths, 1):
-        for i, hop in enumerate(path["hops"], 1):
-            for d in hop_statements(G, hop):
-                context = d.get("context") or {}
-                row = {"path": n, "hop": i, "source": _key(G, hop["source"]), "relation": hop["relation"],
-                       "sign": hop["sign"], "reversed": hop["reversed"], "target": _key(G, hop["target"]),
-                       "statement": d["key"], "section": d.get("section"), "table_row": d.get("table_row"),
-                       "references": d.get("references"),
-                       "cancer": [_value(G, v) for v in context.get("cancer", [])],
-                       "drug": [_value(G, v) for v in context.get("drug", [])], "summary": d.get("summary")}
-                for name in extra:
-                    row[name] = path[name]
-                rows.append(row)
-    return rows
-
+# ---------------------------------------------------------------- option checks (continued)
 
 def _check_html_target(file: Path | None) -> None:
     if file is not None:
         folder = Path(file).parent
         if not folder.is_dir():
             raise PathError(f"folder {folder} does not exist. Fix: create it or give another --html path")
-
-
-def write_paths_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
-    """Draw the union of the paths with the network view (:func:`graph.viz.render_paths`)."""
-    from ..viz import render_paths, write_html  # pyvis and the page template load only for --html
-
-    description = f"{len(paths)} path(s); end entities in bold; hover an edge for its statements."
-    write_html(render_paths(G, paths, title=title, description=description), file)
 
 
 # ---------------------------------------------------------------- shared resolution
@@ -287,58 +162,16 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
                    limit=limit)
     found = find_paths(G, src, dst, k=None if all_paths else (k or 1), max_hops=hops, **filters)
     if not found:
-        raise NoPathError(_no_path_message(G, src, dst, hops, found.truncated, filters))
+        raise NoPathError(no_path_message(G, src, dst, hops, found.truncated, filters))
     if html_file:
-        write_paths_html(G, found, html_file, f"Paths from {_key(G, src)} to {_key(G, dst)}")
-    if fmt == "json":
-        payload = {"source": _entity(G, src), "target": _entity(G, dst), "truncated": found.truncated,
-                   "paths": [_path_json(G, p) for p in found]}
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-    elif fmt in ("csv", "tsv"):
-        click.echo(render(_hop_rows(G, found), HOP_COLUMNS, fmt), nl=False)
-    else:
-        mode = "all paths" if all_paths else (f"{k} shortest paths" if k and k > 1 else "shortest path")
-        click.echo(f"{mode.capitalize()} from {_describe(G, src)} to {_describe(G, dst)}, at most {hops} hops: "
-                   f"{len(found)} found")
-        for n, p in enumerate(found, 1):
-            support = sum(len(h["statements"]) for h in p["hops"])
-            click.echo(f"\n#{n}  {_plural(p['length'], 'hop')}, sign {SIGN_TEXT[p['sign']]} ({SIGN_WORD[p['sign']]}), "
-                       f"{_plural(support, 'statement')}")
-            click.echo(f"    {_chain_line(G, p)}")
-            for line in _evidence_lines(G, p, "    "):
-                click.echo(line)
+        write_paths_html(G, found, html_file, f"Paths from {node_key(G, src)} to {node_key(G, dst)}")
+    mode = "all paths" if all_paths else (f"{k} shortest paths" if k and k > 1 else "shortest path")
+    click.echo(format_paths(G, found, fmt, source=src, target=dst, mode=mode, hops=hops), nl=False)
     if found.truncated:
         click.echo(f"note: the search stopped after {limit:,} paths (partial or complete); more paths may exist "
                    "(raise --limit or narrow the filters)", err=True)
     if html_file:
         click.echo(f"wrote {html_file}", err=True)
-
-
-def _no_path_message(G, src, dst, hops, truncated, filters: dict) -> str:
-    """Why there is no path, and the smallest change of the query that finds one."""
-    text = f"no path from {_key(G, src)} to {_key(G, dst)} within {hops} hops"
-    filtered = any(filters.get(name) for name in ("relations", "include_types", "exclude_types", "context",
-                                                  "signed", "max_degree"))
-    if filtered:
-        text += " with these filters"
-    if truncated:
-        return text + " before the search limit was reached. Fix: raise --limit or narrow the filters"
-    probe = dict(filters, limit=20_000)
-    if not find_paths(G, src, dst, k=1, undirected=True, hubs=(), limit=20_000):
-        return text + f"; {_key(G, src)} and {_key(G, dst)} are not connected at all in the graph"
-    unfiltered = dict(hubs=filters.get("hubs"), undirected=filters.get("undirected"), limit=20_000)
-    relaxations = [("raise --max-hops", dict(probe, max_hops=None))]
-    if filters.get("hubs") is None:
-        relaxations.append(("add --allow-hubs", dict(probe, max_hops=hops, hubs=())))
-    if not filters.get("undirected"):
-        relaxations.append(("add --undirected", dict(probe, max_hops=hops, undirected=True)))
-    if filtered:
-        relaxations.append(("drop the filters", dict(unfiltered, max_hops=hops)))
-    for hint, options in relaxations:
-        found = find_paths(G, src, dst, k=1, **options)
-        if found:
-            return text + f". Fix: {hint} (a path of {_plural(found[0]['length'], 'hop')} exists then)"
-    return text + ". Fix: loosen several options at once, e.g. --undirected --allow-hubs"
 
 
 # ---------------------------------------------------------------- explain
@@ -376,38 +209,13 @@ def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow
     cancer_iri = _resolve(graph_source, cancer, ("CancerType",)) if cancer else None
     chains = explain(G, agent_iri, drug_iri, cancer=cancer_iri, broader=broader, k=k, max_hops=max_hops,
                      effect=effect, umbrella=not no_umbrella, hubs=() if allow_hubs else None, limit=limit)
-    where = f" in {_describe(G, cancer_iri)}" if cancer_iri else ""
     if not chains:
-        raise NoPathError(f"no mechanism chain from {_key(G, agent_iri)} to resistance or sensitivity to "
-                          f"{_key(G, drug_iri)}{where} within {max_hops} hops. Fix: raise --max-hops, drop --cancer/"
-                          f"--effect, or check `exokg path {_key(G, agent_iri)} {_key(G, drug_iri)} --undirected`")
+        raise NoPathError(no_chain_message(G, agent_iri, drug_iri, cancer_iri, max_hops))
     truncated = chains[0]["truncated"]
-    extra = ("rank", "effect", "target_match", "support", "corroborating", "context_matches")
+    where = f" in {describe(G, cancer_iri)}" if cancer_iri else ""
     if html_file:
-        write_paths_html(G, chains, html_file, f"How {_key(G, agent_iri)} acts on {_key(G, drug_iri)} resistance{where}")
-    if fmt == "json":
-        payload = {"agent": _entity(G, agent_iri), "drug": _entity(G, drug_iri),
-                   "cancer": _entity(G, cancer_iri) if cancer_iri else None, "truncated": truncated,
-                   "chains": [_path_json(G, c, extra) for c in chains]}
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-    elif fmt in ("csv", "tsv"):
-        rows = _hop_rows(G, chains, ("rank", "effect", "target_match", "support"))
-        click.echo(render(rows, ["rank", "effect", "target_match", "support"] + HOP_COLUMNS[1:], fmt), nl=False)
-    else:
-        click.echo(f"Mechanism chains from {_describe(G, agent_iri)} to {_describe(G, drug_iri)}{where}: "
-                   f"{len(chains)} shown, best first")
-        for c in chains:
-            effect_text = {"resistance": "increases resistance", "sensitivity": "restores sensitivity",
-                           "unsigned": "direction not stated on every hop"}[c["effect"]]
-            target_note = "" if c["target_match"] == "drug" else f" (via {_key(G, c['target'])}: drug not named)"
-            context_note = f", {c['context_matches']} in the asked cancer" if cancer_iri else ""
-            click.echo(f"\n#{c['rank']}  {effect_text}{target_note}; {_plural(c['length'], 'hop')}, "
-                       f"{_plural(c['support'], 'supporting statement')}{context_note}")
-            click.echo(f"    {_chain_line(G, c)}")
-            for line in _evidence_lines(G, c, "    "):
-                click.echo(line)
-            if c["corroborating"]:
-                click.echo(f"    corroborated by {', '.join(c['corroborating'])} (a direct statement naming this mechanism)")
+        write_paths_html(G, chains, html_file, f"How {node_key(G, agent_iri)} acts on {node_key(G, drug_iri)} resistance{where}")
+    click.echo(format_chains(G, chains, fmt, agent=agent_iri, drug=drug_iri, cancer=cancer_iri), nl=False)
     if truncated:
         click.echo(f"note: the search stopped after {limit:,} paths (partial or complete); more chains may exist "
                    "(raise --limit)", err=True)

@@ -100,7 +100,7 @@ def _context_or_end(column: str, wanted: set[str]):
 
 def _with_narrower(iris: list[str], source) -> set[str]:
     """The entities and everything below them along skos:broader."""
-    from ..paths import load_broader, narrower
+    from ..hierarchy import load_broader, narrower
 
     broader = load_broader(source)
     return set().union(*(narrower(broader, iri) for iri in iris))

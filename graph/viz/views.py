@@ -143,7 +143,7 @@ def cancer_groups(G: nx.MultiDiGraph, nodes: Iterable[str], labels: dict[str, st
 
 def _cancer_family(cancer: str, broader: dict, generic: set[str]) -> str:
     """The broadest cancer above ``cancer`` (first parent each step) that is not generic."""
-    from ..paths import parents
+    from ..hierarchy import parents
 
     seen = {cancer}
     while True:
@@ -161,7 +161,7 @@ def _cancer_broader(G: nx.MultiDiGraph) -> dict:
         return G.graph["broader"]
     if "source" not in G.graph:
         return {}
-    from ..paths import load_broader
+    from ..hierarchy import load_broader
 
     try:
         return load_broader(G.graph["source"])

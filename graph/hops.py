@@ -1,0 +1,217 @@
+"""Which hops a path query may take: the node and edge filters of :mod:`graph.paths`, compiled
+once per query, and the hops leaving or reaching a node, grouped and cached per node.
+
+A hop is ``(next node, relation, sign, reversed, statement keys)``: the parallel statements
+between two nodes with the same relation and direction form one hop. Edges are followed from
+subject to object; backwards only when ``undirected`` or the edge is ``symmetric``. A node may sit
+inside a path unless it is a target, a hub (by ``hubs``, or by its ``key`` among ``hub_keys``
+when ``hubs`` is None), outside ``include_types``, in ``exclude_types`` or above ``max_degree``;
+an edge passes when its relation is allowed (``last_relations`` for a hop into a target), it is
+signed when a sign is wanted, and each ``context`` qualifier it carries has an accepted value.
+"""
+from __future__ import annotations
+
+
+def _sort_key(value):
+    return str(value)
+
+
+class Hops:
+    """The hop filters and per-node hop caches of one path query (the base of its search)."""
+
+    def __init__(self, G, source, targets, *, relations, last_relations, include_types, exclude_types, context,
+                 want, undirected, hubs, hub_keys, max_degree):
+        self.G, self.source, self.targets = G, source, frozenset(targets)
+        self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
+        self.want = want
+        self.undirected = undirected
+        self.relations = frozenset(relations) if relations is not None else None
+        self.last_relations = frozenset(last_relations) if last_relations is not None else self.relations
+        self.include_types = frozenset(include_types) if include_types is not None else None
+        self.exclude_types = frozenset(exclude_types or ())
+        self.context = [(q, frozenset(v)) for q, v in (context or {}).items()]
+        # default hubs are recognised by their key attribute, lazily (no pass over every node)
+        self.hubs = None if hubs is None else frozenset(hubs)
+        self.hub_keys = hub_keys
+        self.max_degree = max_degree
+        self._ok: dict = {source: True}
+        self._out: dict = {}
+        self._in: dict = {}
+        self._last: dict = {}
+        self._mid: dict = {}
+        self.targets_sorted = sorted(self.targets, key=_sort_key)
+
+    # -- filters
+    def _node_ok(self, v) -> bool:
+        """May ``v`` be on a path other than as its target? (The source always may.)"""
+        attrs = self.attrs[v]
+        if v in self.targets:
+            ok = False
+        elif self.hubs is None:
+            key = attrs.get("key")
+            ok = (key if key is not None else v) not in self.hub_keys
+        else:
+            ok = v not in self.hubs
+        if ok:
+            kind = attrs.get("type")
+            if self.include_types is not None and kind not in self.include_types:
+                ok = False
+            elif kind in self.exclude_types:
+                ok = False
+            elif self.max_degree is not None and len(self.succ[v]) + len(self.pred[v]) > self.max_degree:
+                ok = False
+        self._ok[v] = ok
+        return ok
+
+    def _edge_ok(self, d, allowed) -> bool:
+        if allowed is not None and d.get("relation") not in allowed:
+            return False
+        if self.want is not None and not d.get("sign", 0):
+            return False
+        if self.context:
+            ctx = d.get("context") or {}
+            for qualifier, accepted in self.context:
+                values = ctx.get(qualifier)
+                if values and accepted.isdisjoint(values):
+                    return False
+        return True
+
+    def _group(self, u, outgoing: bool) -> dict:
+        """Hops leaving ``u`` (outgoing) or arriving at it, grouped by (neighbour, relation,
+        reversed) -> [sign, keys]. A hop into a target is a last hop (``last_relations``); every
+        other neighbour must be allowed on a path."""
+        along, against = (self.succ, self.pred) if outgoing else (self.pred, self.succ)
+        targets, ok, node_ok = self.targets, self._ok, self._node_ok
+        head_is_target = not outgoing and u in targets
+        groups: dict = {}
+        for is_along, adjacency in ((True, along), (False, against)):
+            for v, keydict in adjacency[u].items():
+                if v == u:
+                    continue
+                final = v in targets if outgoing else head_is_target
+                if not (outgoing and final):
+                    good = ok.get(v)
+                    if good is None:
+                        good = node_ok(v)
+                    if not good:
+                        continue
+                allowed = self.last_relations if final else self.relations
+                for key, d in keydict.items():
+                    if not is_along and not (self.undirected or d.get("symmetric")):
+                        continue
+                    if self._edge_ok(d, allowed):
+                        group = (v, d.get("relation"), not is_along)
+                        entry = groups.get(group)
+                        if entry is None:
+                            groups[group] = entry = [d.get("sign", 0), []]
+                        entry[1].append(key)
+        return groups
+
+    def out_options(self, u) -> tuple[list, list]:
+        """(middle hops, last hops) leaving ``u``: [(next node, relation, sign, reversed, keys)]."""
+        found = self._out.get(u)
+        if found is None:
+            targets, source = self.targets, self.source
+            middle, last = [], []
+            for (v, rel, rev), (sign, keys) in self._group(u, True).items():
+                if v in targets:
+                    last.append((v, rel, sign, rev, keys))
+                elif v != source:
+                    middle.append((v, rel, sign, rev, keys))
+            self._out[u] = found = (middle, last)
+        return found
+
+    def pair_options(self, u, v, final: bool) -> list:
+        """The hops from ``u`` to the one node ``v`` (a target when ``final``), without scanning
+        the rest of ``u``'s edges: [(v, relation, sign, reversed, keys)]."""
+        if v == u:
+            return []
+        if not final:
+            good = self._ok.get(v)
+            if good is None:
+                good = self._node_ok(v)
+            if not good or v == self.source:
+                return []
+        allowed = self.last_relations if final else self.relations
+        groups: dict = {}
+        for is_along, adjacency in ((True, self.succ), (False, self.pred)):
+            keydict = adjacency[u].get(v)
+            if not keydict:
+                continue
+            for key, d in keydict.items():
+                if not is_along and not (self.undirected or d.get("symmetric")):
+                    continue
+                if self._edge_ok(d, allowed):
+                    group = (d.get("relation"), not is_along)
+                    entry = groups.get(group)
+                    if entry is None:
+                        groups[group] = entry = [d.get("sign", 0), []]
+                    entry[1].append(key)
+        return [(v, rel, sign, rev, keys) for (rel, rev), (sign, keys) in groups.items()]
+
+    def last_options(self, u) -> list:
+        """The last hops from ``u`` into a target, looked up per target (targets are few)."""
+        found = self._last.get(u)
+        if found is None:
+            if u in self._out:
+                found = self._out[u][1]
+            else:
+                found = [hop for t in self.targets_sorted for hop in self.pair_options(u, t, True)]
+            self._last[u] = found
+        return found
+
+    def middle_options(self, u, within: set | None, tag) -> list:
+        """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
+        time; ``tag`` names that set for the cache) is smaller than ``u``'s neighbourhood, only
+        those nodes are looked up instead of scanning every edge of ``u``."""
+        if within is not None and u not in self._out and len(within) < len(self.succ[u]) + len(self.pred[u]):
+            cached = self._mid.get((u, tag))
+            if cached is None:
+                cached = [hop for v in sorted(within, key=_sort_key) for hop in self.pair_options(u, v, False)]
+                self._mid[(u, tag)] = cached
+            return cached
+        return self.out_options(u)[0]
+
+    def in_options(self, v) -> list:
+        """Where hops arriving at ``v`` come from (last hops when ``v`` is a target):
+        [(previous node, sign)], the sign always 1 unless the query is signed."""
+        found = self._in.get(v)
+        if found is None:
+            allowed = self.last_relations if v in self.targets else self.relations
+            if self.want is None and allowed is None and not self.context:
+                found = self._in_nodes(v)  # no edge filter: only the nodes matter
+            else:
+                signed = self.want is not None
+                found = [(u, sign if signed else 1) for (u, _rel, _rev), (sign, _keys) in self._group(v, False).items()]
+            self._in[v] = found
+        return found
+
+    def _in_nodes(self, v) -> list:
+        ok, node_ok = self._ok, self._node_ok
+        found = []
+        for u in self.pred[v]:
+            if u != v:
+                good = ok.get(u)
+                if good is None:
+                    good = node_ok(u)
+                if good:
+                    found.append((u, 1))
+        undirected = self.undirected
+        for w, keydict in self.succ[v].items():
+            if w != v:
+                good = ok.get(w)
+                if good is None:
+                    good = node_ok(w)
+                if not good:
+                    continue
+                if undirected:
+                    found.append((w, 1))
+                    continue
+                for d in keydict.values():
+                    if d.get("symmetric"):
+                        found.append((w, 1))
+                        break
+        return found
+
+    def _degree(self, n) -> int:
+        return len(self.succ[n]) + len(self.pred[n])
