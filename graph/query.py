@@ -30,6 +30,7 @@ import io
 import json
 import re
 import shlex
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -176,27 +177,79 @@ def query_form(text: str) -> str | None:
     return None
 
 
-_SERVICE = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
-_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*>")
+# pyoxigraph recognises the keyword only when written in ASCII letters (measured: it does not
+# expand \\u escapes outside strings, and rejects look-alikes such as a long s or a dotless i), so
+# a text without these letters cannot make it call another endpoint.
+_SERVICE_LETTERS = re.compile("service", re.IGNORECASE | re.ASCII)
+
+# Limits that keep a query from crashing or starving the engine. pyoxigraph's parser recurses once
+# per nesting level: on an 8 MiB thread stack it crashed the process at 3,000 nested groups and at
+# 5,000 nested parentheses (measured), and nested blank-node property lists or collections take
+# time exponential in their depth (64 levels: about 2 s; 128: over 20 s). No real query comes near
+# 32 levels; the shipped queries use at most 6.
+MAX_QUERY_CHARS = 256 * 1024
+MAX_NESTING = 32
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{ ( [`` outside strings, comments and IRIs.
+
+    >>> nesting_depth('SELECT * { ?s ?p ?o FILTER((?o > 1)) } # {{{')
+    3
+    """
+    depth = deepest = 0
+    for tok in tokens(text):
+        if tok.kind == "punct" and tok.text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif tok.kind == "punct" and tok.text in "})]":
+            depth -= 1
+    return deepest
+
+
+def _parse_tree_has(node, name: str) -> bool:
+    """True when a node called ``name`` occurs anywhere in rdflib's parse tree of a query."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == name:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, (ParseResults, list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
 
 
 def uses_service(text: str) -> bool:
-    """True when the query may contain a SERVICE clause.
+    """True when the engine could execute a SERVICE clause of ``text`` (a federated call).
 
-    Deliberately over-approximate: strings and comments are blanked, absolute IRIs removed, and
-    any remaining bare word SERVICE counts, so no tokenizer corner case can let one through.
+    Decided from a real SPARQL parser's tree (rdflib's), not by scanning text: strings, IRIs,
+    comments and a ``<`` that may be an operator or an IRI are read as the grammar reads them. A text
+    without the ASCII letters of the keyword is passed without parsing; a text with them that the
+    parser cannot read is treated as using SERVICE, since a federated call cannot then be ruled out.
 
     >>> uses_service('SELECT * { ?service ?p "SERVICE" } # SERVICE')
     False
     >>> uses_service('SELECT * { service <http://example.org/sparql> { ?s ?p ?o } }')
     True
+    >>> uses_service("SELECT * { OPTIONAL { FILTER(?z<'>') } SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+    True
     """
-    blanked = list(text)
-    for match in _TOKEN.finditer(text):
-        if match.lastgroup in ("string", "comment"):
-            blanked[match.start():match.end()] = " " * (match.end() - match.start())
-    residue = _ABSOLUTE_IRI.sub(" ", "".join(blanked))
-    return _SERVICE.search(residue) is not None
+    if not _SERVICE_LETTERS.search(text):
+        return False
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+    except (Exception, RecursionError):  # noqa: BLE001 - an unreadable text is refused, whatever the parser raised
+        return True
+    return _parse_tree_has(tree, "ServiceGraphPattern")
 
 
 def dataset_clauses(text: str) -> list[str]:
@@ -217,15 +270,24 @@ def dataset_clauses(text: str) -> list[str]:
 
 
 def check_policy(text: str, *, allow_service: bool = False) -> str:
-    """Refuse updates (and SERVICE unless allowed); return the query form."""
+    """Refuse what ExoKG does not run (updates, SERVICE unless allowed, oversized or over-nested
+    texts) before the text reaches the engine; return the query form."""
     if not text.strip():
         raise QuerySyntaxError("the query is empty. Fix: give a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the query is {len(text):,} characters long; at most {MAX_QUERY_CHARS:,} are accepted. "
+                           "Fix: shorten it, e.g. load long value lists into a graph with `exokg load`")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise QueryRefused(f"the query nests {{ }}, ( ) or [ ] {depth} levels deep; at most {MAX_NESTING} are accepted. "
+                           "Fix: flatten the nested groups")
     form = query_form(text)
     if form == "UPDATE":
         raise QueryRefused("SPARQL Update is refused: ExoKG queries are read-only. "
                            "Fix: change the curated tables and run `exokg build` instead")
     if not allow_service and uses_service(text):
-        raise QueryRefused("SERVICE (federated query) is refused: ExoKG does not call other endpoints. "
+        raise QueryRefused("SERVICE (federated query) is refused: ExoKG does not call other endpoints "
+                           "(a query that mentions SERVICE and does not parse is refused too). "
                            "Fix: remove the SERVICE clause, or run the query on a triple store that allows it")
     return form or "SELECT"
 
@@ -589,8 +651,10 @@ def _general_hint(text: str) -> str:
 
 
 def run_query(text: str, source=None, *, store: ox.Store | None = None, bindings: dict[str, list] | None = None,
-              limit: int | None = None, allow_service: bool = False) -> QueryResult:
-    """Run a SPARQL query on the embedded store of the graph at ``source`` (default: packaged data)."""
+              limit: int | None = None, allow_service: bool = False, timeout: float | None = None) -> QueryResult:
+    """Run a SPARQL query on the embedded store of the graph at ``source`` (default: packaged data).
+
+    ``timeout`` (seconds) stops waiting for an answer and raises :class:`QueryTimeout`."""
     form = check_policy(text, allow_service=allow_service)
     if bindings:
         text = bind_values(text, bindings)
@@ -598,19 +662,48 @@ def run_query(text: str, source=None, *, store: ox.Store | None = None, bindings
         from .store import open_store
 
         store = open_store(source)
-    return execute(store, text, limit=limit, form=form)
+    return execute(store, text, limit=limit, form=form, timeout=timeout)
 
 
-def execute(store: ox.Store, text: str, *, limit: int | None = None, form: str | None = None) -> QueryResult:
+# The engine runs on a thread of its own with a large stack: its parser and evaluator recurse once
+# per nesting level, and a text that slipped past nesting_depth() must end in an error, never in a
+# crash. 1 GiB held 128,000 nested groups (256 KiB of text, MAX_QUERY_CHARS) in a measurement; the
+# memory is only reserved, and touched as deep as a query really goes.
+ENGINE_STACK_BYTES = 1024 * 1024 * 1024
+_STACK_SIZE_LOCK = threading.Lock()
+
+
+def execute(store: ox.Store, text: str, *, limit: int | None = None, form: str | None = None,
+            timeout: float | None = None) -> QueryResult:
     """Parse and run ``text`` on ``store`` (no policy checks: call :func:`check_policy` first)."""
-    try:
-        answer = store.query(text, prefixes=query_prefixes())
-        return from_pyoxigraph(answer, limit)
-    except SyntaxError as err:
-        raise explain_syntax_error(text, str(err)) from None
-    except (OSError, RuntimeError, ValueError) as err:
-        raise QueryError(f"the query failed: {one_line(str(err))}. "
+    outcome: list = []
+
+    def answer() -> None:
+        try:
+            outcome.append(from_pyoxigraph(store.query(text, prefixes=query_prefixes()), limit))
+        except BaseException as err:  # noqa: BLE001 - handed to the calling thread
+            outcome.append(err)
+
+    with _STACK_SIZE_LOCK:
+        previous = threading.stack_size(ENGINE_STACK_BYTES)
+        try:
+            worker = threading.Thread(target=answer, name="exokg-query", daemon=True)
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    worker.join(timeout)
+    if not outcome:
+        raise QueryTimeout(f"the query ran longer than {timeout:g} s and was abandoned. "
+                           "Fix: make it more selective (bind a parameter, add a LIMIT) or raise --timeout")
+    result = outcome[0]
+    if isinstance(result, QueryResult):
+        return result
+    if isinstance(result, SyntaxError):
+        raise explain_syntax_error(text, str(result)) from None
+    if isinstance(result, (OSError, RuntimeError, ValueError)):
+        raise QueryError(f"the query failed: {one_line(str(result))}. "
                          "Fix: check the query; `exokg query --list` shows worked examples") from None
+    raise result
 
 
 def one_line(text: str, limit: int = 400) -> str:
@@ -628,10 +721,10 @@ def syntax_check(text: str) -> None:
     if uses_service(text):
         return
     try:
-        ox.Store().query(text, prefixes=query_prefixes())
-    except SyntaxError as err:
-        raise explain_syntax_error(text, str(err)) from None
-    except (OSError, RuntimeError, ValueError):
+        execute(ox.Store(), text)
+    except QuerySyntaxError:
+        raise
+    except QueryError:
         pass
 
 

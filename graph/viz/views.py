@@ -288,22 +288,16 @@ def construct_view(triples, title: str = "ExoKG CONSTRUCT result", description: 
 def run_construct(query: str, source: Path | str | None = None) -> list:
     """Run a SPARQL CONSTRUCT (or DESCRIBE) query on the graph at ``source``; the result triples.
 
-    Updates and SERVICE clauses are refused, as by ``exokg query``.
+    The query goes through :func:`graph.query.run_query`, so it meets the same policy (no update,
+    no SERVICE: drawing a query never calls another host), limits and syntax errors as ``exokg query``.
     """
-    import pyoxigraph as ox
+    from ..query import run_query
 
-    from ..query import check_policy
-    from ..store import open_store
-
-    check_policy(query)  # no SPARQL Update, no SERVICE: drawing a query never calls another host
-    try:
-        result = open_store(source).query(query, prefixes=PREFIXES)
-    except SyntaxError as err:
-        raise QueryError(f"the query does not parse: {str(err).splitlines()[0]}. Fix: correct the SPARQL") from None
-    if not isinstance(result, ox.QueryTriples):
+    result = run_query(query, source)
+    if result.form != "GRAPH":
         raise QueryError("the query is not a CONSTRUCT or DESCRIBE query, so it has no graph to draw. "
                          "Fix: write CONSTRUCT { ... } WHERE { ... }")
-    return list(result)
+    return result.triples
 
 
 def _node_record(n: str, d: dict, degree: int, highlight: bool) -> dict:
