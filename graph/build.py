@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 from .curation import data_dir, load_curation
 from .model import Curation, review_iri
 from .ontology import load_ontology
-from .rdf import curation_to_rdf, new_graph
+from .rdf import check_writable, curation_to_rdf, escape_controls, new_graph
 from .identifiers import prefix_records
 from .vocab import BASE, DATASET, EXO, PREFIXES
 
@@ -65,13 +65,17 @@ def jsonld_context() -> dict:
 
 
 def to_ntriples(graph: Graph) -> bytes:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    """Sorted N-Triples. Lines are split on ``\\n`` only (a literal may hold U+2028 and the like,
+    which ``str.splitlines`` would also split on); control characters are escaped."""
+    check_writable(graph, "N-Triples")
+    text = escape_controls(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def to_turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+    check_writable(graph, "Turtle")
+    return escape_controls(graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")).encode("utf-8")
 
 
 def _sort_jsonld(value):
@@ -84,12 +88,13 @@ def _sort_jsonld(value):
 
 
 def to_jsonld(graph: Graph) -> bytes:
+    check_writable(graph, "JSON-LD")
     context = jsonld_context()
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     nodes = document.get("@graph", [document] if "@id" in document else [])
     nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
     ordered = {"@context": context, "@graph": sorted((_sort_jsonld(n) for n in nodes), key=lambda n: n["@id"])}
-    return (json.dumps(ordered, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (escape_controls(json.dumps(ordered, ensure_ascii=False, indent=1)) + "\n").encode("utf-8")
 
 
 def void_description(graph: Graph, curation: Curation, digest: str) -> Graph:
