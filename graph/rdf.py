@@ -8,11 +8,11 @@ graph serialises the same way every time.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from .curation import NONCHARACTER_CLASS, character_name
 from .errors import UnwritableValueError
 from .identifiers import curie_to_iri
 from .model import QUALIFIER_BY_COLUMN, Curation, reference_iri, review_iri, section_iri
@@ -28,9 +28,7 @@ REVIEW_LABEL = "Kałużna et al. 2025 (PMC12774554)"
 # Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane; XML forbids
 # U+FFFE and U+FFFF, and rapper refuses or truncates them in every syntax) and lone surrogates
 # (not encodable as UTF-8).
-UNWRITABLE = re.compile("[\x00\ufdd0-\ufdef\ud800-\udfff"
-                           + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
-                           + "]")
+UNWRITABLE = re.compile(f"[\\x00{NONCHARACTER_CLASS}]")
 # C0 controls other than tab, line feed and carriage return: XML 1.0 has no way to write them.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What the text writers escape as \uXXXX (valid inside N-Triples, Turtle, TriG, N-Quads and JSON
@@ -48,15 +46,6 @@ def escape_controls(text: str) -> str:
     "a\u2028b\u000Bc\u0085"
     """
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
-
-
-def character_name(char: str) -> str:
-    """``U+2028 (LINE SEPARATOR)``: a code point as a curator can look it up."""
-    name = unicodedata.name(char, "")
-    if not name:
-        category = unicodedata.category(char)
-        name = {"Cc": "a control character", "Cs": "a lone surrogate", "Cn": "a noncharacter"}.get(category, category)
-    return f"U+{ord(char):04X} ({name})"
 
 
 def check_writable(graph: Graph, fmt: str, xml: bool = False, error: type[Exception] = UnwritableValueError) -> None:
