@@ -81,14 +81,18 @@ def read_text(path: Path, name: str | None = None) -> str:
             raise InputFileError(name, 0, f"is a symbolic link to a missing file ({os.readlink(path)})",
                                  "point the link at an existing file or delete it") from None
         raise InputFileError(name, 0, f"cannot be read: {err.strerror}", "check the file and its permissions") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+        raise InputFileError(name, 0, f"is {kind}, not a text file",
+                             "replace it with a UTF-8 text file or move it out of the folder")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
-            raise InputFileError(name, 0, f"is {kind}, not a text file",
-                                 "replace it with a UTF-8 text file or move it out of the folder")
         data = handle.read()
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:2].count(0) == 1:
+    sample = data[:64]  # UTF-16 without a byte order mark: every other byte of ASCII text is 0
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+            len(sample) >= 4 and any(sample[i::2].count(0) == len(sample[i::2]) for i in (0, 1))
+            and sample.count(0) < len(sample)):
         raise InputFileError(name, 1, "is UTF-16 (or UTF-32) text", "save it as UTF-8")
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
