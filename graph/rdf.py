@@ -53,6 +53,8 @@ def check_writable(graph: Graph, fmt: str, xml: bool = False, error: type[Except
     NUL, a noncharacter or a lone surrogate anywhere, or, for XML formats (``xml=True``), a C0 control
     other than tab and line ends."""
     pattern = _XML_UNWRITABLE if xml else UNWRITABLE
+    if not pattern.search("\n".join({str(term) for triple in graph for term in triple})):
+        return  # the common case, in one pass (neither pattern matches a line feed)
     bad = sorted((str(s), str(p), str(o), str(term)) for s, p, o in graph for term in (s, p, o)
                  if pattern.search(str(term)))
     if bad:
