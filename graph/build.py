@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 from .curation import data_dir, load_curation
 from .model import Curation, review_iri
 from .ontology import load_ontology
-from .rdf import curation_to_rdf, new_graph
+from .rdf import check_writable, curation_to_rdf, escape_controls, new_graph
 from .identifiers import prefix_records
 from .vocab import BASE, DATASET, EXO, PREFIXES
 
@@ -47,7 +48,7 @@ def data_digest(root: Path | None = None) -> str:
     root = Path(root) if root is not None else data_dir()
     digest = hashlib.sha256()
     paths = [root / "sections.tsv", root / "references.tsv", *sorted((root / "curation").glob("*.tsv"))]
-    for path in paths:
+    for path in filter(Path.is_file, paths):  # never open a FIFO or a device: it could block
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(resources.files("graph.owl").joinpath("exokg.ttl").read_bytes())
     return digest.hexdigest()
@@ -65,13 +66,17 @@ def jsonld_context() -> dict:
 
 
 def to_ntriples(graph: Graph) -> bytes:
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
+    """Sorted N-Triples. Lines are split on ``\\n`` only (a literal may hold U+2028 and the like,
+    which ``str.splitlines`` would also split on); control characters are escaped."""
+    check_writable(graph, "N-Triples")
+    text = escape_controls(graph.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+    lines = sorted({line for line in text.split("\n") if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def to_turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+    check_writable(graph, "Turtle")
+    return escape_controls(graph.serialize(format="turtle", encoding="utf-8").decode("utf-8")).encode("utf-8")
 
 
 def _sort_jsonld(value):
@@ -84,12 +89,13 @@ def _sort_jsonld(value):
 
 
 def to_jsonld(graph: Graph) -> bytes:
+    check_writable(graph, "JSON-LD")
     context = jsonld_context()
     document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     nodes = document.get("@graph", [document] if "@id" in document else [])
     nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
     ordered = {"@context": context, "@graph": sorted((_sort_jsonld(n) for n in nodes), key=lambda n: n["@id"])}
-    return (json.dumps(ordered, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (escape_controls(json.dumps(ordered, ensure_ascii=False, indent=1)) + "\n").encode("utf-8")
 
 
 def void_description(graph: Graph, curation: Curation, digest: str) -> Graph:
@@ -143,21 +149,52 @@ def serialize_all(graph: Graph, curation: Curation, digest: str) -> dict[str, by
     }
 
 
+TEMP_SUFFIX = ".exokg-tmp"
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0
+    return True
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[str]:
+    """Delete the temporary files an earlier, killed write left in ``out_dir`` (only our own naming,
+    ``.<file>.<pid>.<random>.exokg-tmp``, and only when that process is gone); return their names."""
+    removed = []
+    for path in sorted(out_dir.iterdir()) if out_dir.is_dir() else ():
+        match = _TEMP_NAME.fullmatch(path.name)
+        if match and int(match["pid"]) != os.getpid() and not _alive(int(match["pid"])) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
 def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name in ``out_dir``, then rename each into place."""
+    """Write every file to a temporary name in ``out_dir``, then rename each into place.
+
+    Temporary files are removed on any exception; those of an earlier write that was killed
+    (SIGKILL leaves no chance to clean up) are removed by the next write into the folder.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
     umask = os.umask(0)
     os.umask(umask)
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=out_dir)
+            staged.append((name, Path(tmp)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-            staged.append((name, Path(tmp)))
         for name, tmp in staged:
             os.replace(tmp, out_dir / name)
     finally:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .curation import read_text
 from .entities import normalize_name
 from .model import Curation
 
@@ -143,6 +144,12 @@ def coverage(curation: Curation, review_text: str | None = None) -> CoverageRepo
         uncovered=uncovered,
         ignored=ignored,
     )
+
+
+def read_review(path: Path | str) -> str:
+    """The review's text; a file that is not UTF-8 text (binary, Latin-1, UTF-16, a FIFO ...) raises
+    :class:`~graph.errors.InputFileError` with one line saying where and how to fix it."""
+    return read_text(Path(path))
 
 
 def default_review_path() -> Path | None:

@@ -7,13 +7,18 @@ Run ``python -m graph.curation [DIR]`` to check the tables without building.
 """
 from __future__ import annotations
 
+import codecs
+import errno
+import os
 import re
+import stat
 import sys
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import CurationError, IdentifierError, Problem
+from .errors import CurationError, IdentifierError, InputFileError, Problem
 from .identifiers import split_curie
 from .model import QUALIFIERS, REFERENCE_RANGE, Curation, Entity, Provenance, Reference, Statement
 from .ontology import load_ontology
@@ -25,43 +30,140 @@ STATEMENT_COLUMNS = ("id", "subject", "relation", "object", *(q.column for q in 
 STATEMENT_REQUIRED = ("id", "subject", "relation", "object", "section", "summary")
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+SECTION_PATTERN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*")
 FLAGS = ("unnamed",)
 TABLE1_SECTION = "T1"
+# Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane) and lone surrogates.
+NONCHARACTER_CLASS = ("\ufdd0-\ufdef\ud800-\udfff"
+                      + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000)))
+# What a cell may not hold (CURATION.md, "Characters"): C0 controls other than the tab that separates cells,
+# DEL, C1 controls, the line and paragraph separators, a byte order mark inside the text,
+# noncharacters and lone surrogates. They are invisible in most editors and break the outputs.
+FORBIDDEN_CHARACTERS = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff{NONCHARACTER_CLASS}]")
 
 
 def data_dir() -> Path:
     return Path(str(resources.files("graph.data")))
 
 
+def character_name(char: str) -> str:
+    """A code point as a curator can look it up.
+
+    >>> character_name("\u2028"), character_name("\x0b")
+    ('U+2028 (LINE SEPARATOR)', 'U+000B (a control character)')
+    """
+    name = unicodedata.name(char, "")
+    if not name:
+        category = unicodedata.category(char)
+        name = {"Cc": "a control character", "Cs": "a lone surrogate", "Cn": "a noncharacter"}.get(category, category)
+    return f"U+{ord(char):04X} ({name})"
+
+
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """The text of a regular UTF-8 file (a leading UTF-8 byte order mark is dropped).
+
+    Anything else raises :class:`~graph.errors.InputFileError` saying what the file is and how
+    to fix it: a directory, a FIFO or other special file (never read, so a FIFO cannot hang the
+    build), a dangling or looping symbolic link, UTF-16 text, or bytes that are not UTF-8 (with
+    the line and column of the first bad byte).
+    """
+    name = name or _display(Path(path))
+    try:  # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise InputFileError(name, 0, "is a symbolic link that loops", "point the link at a real file") from None
+        if err.errno == errno.ENOENT and os.path.islink(path):
+            raise InputFileError(name, 0, f"is a symbolic link to a missing file ({os.readlink(path)})",
+                                 "point the link at an existing file or delete it") from None
+        raise InputFileError(name, 0, f"cannot be read: {err.strerror}", "check the file and its permissions") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((kind for test, kind in _FILE_KINDS if test(mode)), "not a regular file")
+        raise InputFileError(name, 0, f"is {kind}, not a text file",
+                             "replace it with a UTF-8 text file or move it out of the folder")
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read()
+    sample = data[:64]  # UTF-16 without a byte order mark: every other byte of ASCII text is 0
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+            len(sample) >= 4 and any(sample[i::2].count(0) == len(sample[i::2]) for i in (0, 1))
+            and sample.count(0) < len(sample)):
+        raise InputFileError(name, 1, "is UTF-16 (or UTF-32) text", "save it as UTF-8")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - data.rfind(b"\n", 0, err.start)
+        raise InputFileError(name, line, f"is not valid UTF-8: byte 0x{data[err.start]:02X} at column {column} "
+                             "(Latin-1 or another encoding?)", "save the file as UTF-8") from None
+
+
+def _header_problems(header: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[str, str]]:
+    found = []
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    for column in repeated:
+        cells = [str(i) for i, c in enumerate(header, start=1) if c == column]
+        found.append((f"column '{column}' appears {len(cells)} times in the header (cells {', '.join(cells)})",
+                      "keep one of them"))
+    unknown = [c or "(empty name)" for c in dict.fromkeys(header) if c not in columns]
+    missing = [c for c in required if c not in header]
+    if unknown:
+        found.append((f"unknown column(s) {', '.join(unknown)}", f"use only the columns {', '.join(columns)}"))
+    if missing:
+        found.append((f"missing required column(s) {', '.join(missing)}", "add them to the header line"))
+    return found
+
+
 def _rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...], problems: list[Problem]):
-    """Yield (line number, row dict) for the data lines of one TSV file."""
+    """Yield (line number, row dict) for the data lines of one TSV file.
+
+    Lines end at ``\\n`` only (a ``\\r`` before it is dropped); a line holding a character of
+    :data:`FORBIDDEN_CHARACTERS` is reported with its column and code point and skipped.
+    """
     name = _display(path)
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = None
-        for lineno, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            cells = line.split("\t")
+    try:
+        text = read_text(path, name)
+    except InputFileError as err:
+        problems.append(err.problem)
+        return
+    header = None
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if line.lstrip().startswith("#"):
+            continue
+        cells = line.split("\t")
+        if bad := FORBIDDEN_CHARACTERS.search(line):
+            index = line.count("\t", 0, bad.start())
+            where = ("the header" if header is None else
+                     f"column '{header[index]}'" if index < len(header) else f"cell {index + 1}")
+            problems.append(Problem(name, lineno, f"{where} holds {character_name(bad.group())} at character "
+                                    f"{bad.start() + 1} of the line",
+                                    "delete it (it is invisible in most editors: retype the cell); one row per "
+                                    "line, several values separated by |"))
             if header is None:
-                header = cells
-                unknown = [c for c in header if c not in columns]
-                missing = [c for c in required if c not in header]
-                if unknown:
-                    problems.append(Problem(name, lineno, f"unknown column(s) {', '.join(unknown)}",
-                                            f"use only the columns {', '.join(columns)}"))
-                if missing:
-                    problems.append(Problem(name, lineno, f"missing required column(s) {', '.join(missing)}",
-                                            "add them to the header line"))
-                if unknown or missing:
-                    return
-                continue
-            if len(cells) > len(header):
-                problems.append(Problem(name, lineno, f"{len(cells)} cells but the header has {len(header)}",
-                                        "remove the extra tab(s); use | inside a cell for several values"))
-                continue
-            cells += [""] * (len(header) - len(cells))
-            yield lineno, {column: cell.strip() for column, cell in zip(header, cells)}
+                return
+            continue
+        if not line.strip():
+            continue
+        if header is None:
+            header = cells
+            found = _header_problems(header, columns, required)
+            problems.extend(Problem(name, lineno, message, fix) for message, fix in found)
+            if found:
+                return
+            continue
+        if len(cells) > len(header):
+            problems.append(Problem(name, lineno, f"{len(cells)} cells but the header has {len(header)}",
+                                    "remove the extra tab(s); use | inside a cell for several values"))
+            continue
+        cells += [""] * (len(header) - len(cells))
+        yield lineno, {column: cell.strip() for column, cell in zip(header, cells)}
     if header is None:
         problems.append(Problem(name, 1, "no header line", f"start the file with: {chr(9).join(columns)}"))
 
@@ -82,19 +184,33 @@ def parse_references(cell: str) -> tuple[int, ...]:
 
     >>> parse_references("18–20|139")
     (18, 19, 20, 139)
+
+    A range must lie within the review's reference list (1-217), so a typo such as ``1-99999999``
+    is reported at once instead of being expanded.
+
+    >>> parse_references("1-99999999")
+    Traceback (most recent call last):
+    ...
+    ValueError: range 1-99999999 runs past the review's last reference, 217
     """
     numbers: list[int] = []
     for part in _split(cell):
         part = part.replace("–", "-").replace("—", "-")
-        if re.fullmatch(r"\d+", part):
+        if re.fullmatch(r"[0-9]+", part):
             numbers.append(int(part))
-        elif m := re.fullmatch(r"(\d+)\s*-\s*(\d+)", part):
+        elif m := re.fullmatch(r"([0-9]+)\s*-\s*([0-9]+)", part):
             start, end = int(m.group(1)), int(m.group(2))
+            shown = part if len(part) <= 40 else part[:40] + "..."
             if end < start:
-                raise ValueError(f"range {part} runs backwards")
+                raise ValueError(f"range {shown} runs backwards")
+            if start < REFERENCE_RANGE.start or end >= REFERENCE_RANGE.stop:
+                raise ValueError(f"range {shown} runs past the review's "
+                                 f"{'first' if start < REFERENCE_RANGE.start else 'last'} reference, "
+                                 f"{REFERENCE_RANGE.start if start < REFERENCE_RANGE.start else REFERENCE_RANGE.stop - 1}")
             numbers.extend(range(start, end + 1))
         else:
-            raise ValueError(f"'{part}' is not a number or a range")
+            shown = part if len(part) <= 40 else part[:40] + "..."
+            raise ValueError(f"'{shown}' is not a number or a range")
     return tuple(sorted(set(numbers)))
 
 
@@ -153,6 +269,7 @@ def _read_entities(paths: list[Path], problems: list[Problem]) -> dict[str, Enti
                                    note=row.get("note", ""), origin=where)
             labels[label_key] = key
     curies_seen: dict[str, str] = {}
+    in_cycle: set[str] = set()
     for entity in entities.values():
         file, _, line = entity.origin.rpartition(":")
         if entity.broader:
@@ -163,6 +280,13 @@ def _read_entities(paths: list[Path], problems: list[Problem]) -> dict[str, Enti
             elif parent.type != entity.type:
                 problems.append(Problem(file, int(line), f"broader '{entity.broader}' is a {parent.type}, "
                                         f"not a {entity.type}", "point broader to an entity of the same type"))
+            elif entity.broader == entity.key:
+                problems.append(Problem(file, int(line), f"'{entity.key}' is its own broader entity",
+                                        "point broader to a wider entity or leave it empty"))
+            elif entity.key not in in_cycle and (cycle := _broader_cycle(entity.key, entities)):
+                in_cycle.update(cycle)
+                problems.append(Problem(file, int(line), f"broader entities form a cycle: {' -> '.join(cycle)} -> "
+                                        f"{cycle[0]}", "a broader entity must be wider: break the cycle in one row"))
         if entity.curie:
             if entity.curie in curies_seen:
                 problems.append(Problem(file, int(line), f"{entity.curie} is also the identifier of "
@@ -170,6 +294,15 @@ def _read_entities(paths: list[Path], problems: list[Problem]) -> dict[str, Enti
                                         "merge the two entities, or keep the identifier on one only"))
             curies_seen[entity.curie] = entity.key
     return entities
+
+
+def _broader_cycle(key: str, entities: dict[str, Entity]) -> list[str]:
+    """The keys of the cycle that ``key``'s broader chain runs into, starting at ``key``; [] if none."""
+    chain: list[str] = []
+    while key is not None and key in entities and key not in chain:
+        chain.append(key)
+        key = entities[key].broader
+    return chain if key == chain[0] else []
 
 
 def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: dict[str, str],
@@ -233,7 +366,7 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
                 bad(f"unknown section '{section}'", f"use one of {', '.join(sections)}")
             table_row = None
             if row.get("table_row"):
-                if not row["table_row"].isdigit() or not 1 <= int(row["table_row"]) <= 99:
+                if not re.fullmatch(r"[0-9]{1,2}", row["table_row"]) or not 1 <= int(row["table_row"]) <= 99:
                     bad(f"table_row '{row['table_row']}' is not a row number", "write the 1-based row number")
                 else:
                     table_row = int(row["table_row"])
@@ -269,13 +402,54 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
 
 
 def _read_sections(path: Path, problems: list[Problem]) -> dict[str, str]:
-    return {row["number"]: row["title"] for _, row in _rows(path, ("number", "title"), ("number", "title"), problems)}
+    name = _display(path)
+    sections: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for lineno, row in _rows(path, ("number", "title"), ("number", "title"), problems):
+        number, title = row["number"], row["title"]
+        if not SECTION_PATTERN.fullmatch(number):
+            problems.append(Problem(name, lineno, f"section number '{number}' is not like 2, 3.1, T1 or abstract",
+                                    "write letters and digits, parts separated by dots"))
+        elif number in sections:
+            problems.append(Problem(name, lineno, f"section {number} is already listed at line {lines[number]}",
+                                    "keep one row per section"))
+        elif not title:
+            problems.append(Problem(name, lineno, f"section {number} has no title", "write its title"))
+        else:
+            sections[number], lines[number] = title, lineno
+    return sections
 
 
 def _read_references(path: Path, problems: list[Problem]) -> dict[int, Reference]:
+    name = _display(path)
     columns = ("number", "citation", "year", "doi", "pmid")
-    return {int(row["number"]): Reference(int(row["number"]), row["citation"], row["year"], row["doi"], row["pmid"])
-            for _, row in _rows(path, columns, ("number",), problems)}
+    references: dict[int, Reference] = {}
+    lines: dict[int, int] = {}
+    for lineno, row in _rows(path, columns, ("number", "citation"), problems):
+        before = len(problems)
+
+        def bad(message: str, fix: str) -> None:
+            problems.append(Problem(name, lineno, message, fix))
+
+        text, year, doi, pmid = row["number"], row.get("year", ""), row.get("doi", ""), row.get("pmid", "")
+        number = int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+        if number is None or number not in REFERENCE_RANGE:
+            bad(f"reference number '{text}' is not a number from 1 to 217", "write the number the review gives it")
+        elif number in references:
+            bad(f"reference {number} is already listed at line {lines[number]}", "keep one row per reference")
+        if year and not re.fullmatch(r"[0-9]{4}", year):
+            bad(f"year '{year}' is not a 4-digit year", "write the year of publication, e.g. 2024, or leave it empty")
+        if pmid and not re.fullmatch(r"[0-9]{1,9}", pmid):
+            bad(f"pmid '{pmid}' is not a PubMed id", "write the digits only, e.g. 38909530, or leave it empty")
+        if doi:
+            try:
+                split_curie(f"doi:{doi}")
+            except IdentifierError as err:
+                bad(f"doi {str(err).split('. Fix:')[0]}", "write the DOI without https://doi.org/, e.g. 10.1000/xyz")
+        if len(problems) == before:
+            references[number] = Reference(number, row["citation"], year, doi, pmid)
+            lines[number] = lineno
+    return references
 
 
 def load_curation(directory: Path | str | None = None) -> Curation:
@@ -286,17 +460,33 @@ def load_curation(directory: Path | str | None = None) -> Curation:
     """
     root = Path(directory) if directory is not None else data_dir()
     problems: list[Problem] = []
+    if not root.is_dir():
+        raise CurationError([Problem(_display(root), 0, "is not a folder" if root.exists() else "does not exist",
+                                     "give the folder that holds sections.tsv, references.tsv and curation/")])
     for required in ("sections.tsv", "references.tsv", "curation"):
-        if not (root / required).exists():
-            problems.append(Problem(str(root / required), 0, "missing", "restore it from the repository"))
+        if not (root / required).exists() and not (root / required).is_symlink():
+            problems.append(Problem(_display(root / required), 0, "missing", "restore it from the repository"))
+    folder = root / "curation"
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        problems.append(Problem(_display(folder), 0, "is not a folder",
+                                "make curation/ a folder holding the *.entities.tsv and *.statements.tsv tables"))
+    if problems:
+        raise CurationError(problems)
+    entity_files = sorted(folder.glob("*.entities.tsv"))
+    statement_files = sorted(folder.glob("*.statements.tsv"))
+    for kind, files in (("entities", entity_files), ("statements", statement_files)):
+        if not files:
+            problems.append(Problem(_display(folder), 0, f"holds no *.{kind}.tsv table",
+                                    f"restore the {kind} tables from the repository (an empty graph is never built)"))
     if problems:
         raise CurationError(problems)
     sections = _read_sections(root / "sections.tsv", problems)
     references = _read_references(root / "references.tsv", problems)
-    entity_files = sorted((root / "curation").glob("*.entities.tsv"))
-    statement_files = sorted((root / "curation").glob("*.statements.tsv"))
     entities = _read_entities(entity_files, problems)
     statements = _read_statements(statement_files, entities, sections, problems)
+    if not problems and not (entities and statements):
+        problems.append(Problem(_display(folder), 0, f"the tables hold no {'entities' if not entities else 'statements'}",
+                                "restore the rows from the repository (an empty graph is never built)"))
     if problems:
         raise CurationError(problems)
     return Curation(entities=entities, statements=statements, sections=sections, references=references)

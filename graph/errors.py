@@ -34,6 +34,22 @@ class Problem:
         return f"Problem({str(self)!r})"
 
 
+class InputFileError(ExoKGError):
+    """A text input cannot be read: it is not a regular file, or not UTF-8 text.
+
+    ``problem`` is the :class:`Problem` (file, line, what, fix), so the curation reader can
+    collect it with the others.
+    """
+
+    def __init__(self, file: str, line: int, message: str, fix: str):
+        self.problem = Problem(file, line, message, fix)
+        super().__init__(str(self.problem))
+
+
+class UnwritableValueError(ExoKGError):
+    """A value of the graph holds a character the requested format cannot carry."""
+
+
 class IdentifierError(ExoKGError):
     """A CURIE is malformed or uses a prefix ExoKG does not know."""
 

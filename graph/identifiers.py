@@ -60,6 +60,9 @@ def split_curie(curie: str) -> tuple[str, str]:
         raise IdentifierError(
             f"'{curie}' does not match the {prefix} pattern {pattern}. Fix: write the local id only, e.g. {example}"
         )
+    if bad := re.search(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]', local):
+        raise IdentifierError(f"'{curie}' holds {bad.group()!r}, which an IRI cannot hold. "
+                              "Fix: write the identifier without spaces, quotes or brackets")
     return prefix, local
 
 

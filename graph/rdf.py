@@ -7,9 +7,13 @@ graph serialises the same way every time.
 """
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from .curation import NONCHARACTER_CLASS, character_name
+from .errors import UnwritableValueError
 from .identifiers import curie_to_iri
 from .model import QUALIFIER_BY_COLUMN, Curation, reference_iri, review_iri, section_iri
 from .ontology import load_ontology
@@ -18,6 +22,47 @@ from .vocab import ASSERTION, EXO, PREFIXES, REVIEW_PMC
 REVIEW_TITLE = ("The Role of Exosomes as a Key Factor of Cytostatic Resistance in Cancer: Mechanisms of Action, "
                 "Potential Biomarkers, and Possible Exosome-Based Therapies")
 REVIEW_LABEL = "Kałużna et al. 2025 (PMC12774554)"
+
+
+# Characters no writer puts out: NUL (XML cannot hold it and rapper cuts a value short at it),
+# Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane; XML forbids
+# U+FFFE and U+FFFF, and rapper refuses or truncates them in every syntax) and lone surrogates
+# (not encodable as UTF-8).
+UNWRITABLE = re.compile(f"[\\x00{NONCHARACTER_CLASS}]")
+# C0 controls other than tab, line feed and carriage return: XML 1.0 has no way to write them.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What the text writers escape as \uXXXX (valid inside N-Triples, Turtle, TriG, N-Quads and JSON
+# strings, the only place such characters can occur): C0 controls other than tab and line ends
+# (the serialisers escape those), DEL, C1 controls and the line and paragraph separators, so that
+# no reader that splits lines on them (Python's str.splitlines, JavaScript) breaks a line.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_XML_UNWRITABLE = re.compile(f"{UNWRITABLE.pattern}|{XML_FORBIDDEN.pattern}")
+
+
+def escape_controls(text: str) -> str:
+    r"""Write every character of :data:`CONTROLS` in ``text`` as a ``\uXXXX`` escape.
+
+    >>> print(escape_controls('"a\u2028b\x0bc\x85"'))
+    "a\u2028b\u000Bc\u0085"
+    """
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
+def check_writable(graph: Graph, fmt: str, xml: bool = False, error: type[Exception] = UnwritableValueError) -> None:
+    """Raise ``error`` naming the first value (in sorted order) that ``fmt`` cannot carry:
+    NUL, a noncharacter or a lone surrogate anywhere, or, for XML formats (``xml=True``), a C0 control
+    other than tab and line ends."""
+    pattern = _XML_UNWRITABLE if xml else UNWRITABLE
+    if not pattern.search("\n".join({str(term) for triple in graph for term in triple})):
+        return  # the common case, in one pass (neither pattern matches a line feed)
+    bad = sorted((str(s), str(p), str(o), str(term)) for s, p, o in graph for term in (s, p, o)
+                 if pattern.search(str(term)))
+    if bad:
+        s, p, o, text = bad[0]
+        char = pattern.search(text).group()
+        where = f"the object of <{s}> <{p}>" if text == o else f"the IRI <{text!r}>"
+        raise error(f"{where} holds {character_name(char)}, which {fmt} cannot carry ({len(bad)} value(s) in all). "
+                    "Fix: remove the character from the source graph (exokg build refuses it in the curated tables)")
 
 
 def new_graph() -> Graph:

@@ -71,11 +71,11 @@ def stats_command(graph_source: Path | None, fmt: str):
 @click.option("--strict", is_flag=True, help="Exit 1 when the audit finds uncovered tokens.")
 def coverage_command(review: Path | None, show: int, strict: bool):
     """Curation coverage: counts, mapped shares, missing context/provenance, and a text audit."""
-    from ..coverage import CANONICAL_TARGET_TYPES, coverage, default_review_path
+    from ..coverage import CANONICAL_TARGET_TYPES, coverage, default_review_path, read_review
     from ..curation import load_curation
 
     review = review or default_review_path()
-    report = coverage(load_curation(), review.read_text(encoding="utf-8") if review else None)
+    report = coverage(load_curation(), read_review(review) if review else None)
     rows = [{"type": t, "entities": n, "mapped": report.mapped_per_type.get(t, 0),
              "mapped %": round(100 * report.mapped_share(t)),
              "prefixes": " ".join(f"{p} {c}" for p, c in report.prefixes_per_type.get(t, {}).items())}

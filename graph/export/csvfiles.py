@@ -5,12 +5,21 @@ Gephi's spreadsheet import reads the column names as they are (``Id``, ``Label``
 ``edges.csv`` as a network (Source -> source node, Target -> target node) and ``nodes.csv`` as a
 node table keyed by ``Id``. Node ids and entity references are IRIs; lists are joined with
 ``|``; booleans are ``true``/``false``; a missing value is an empty cell.
+
+A cell a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return, other than a plain number such as ``-1``) is written with a ``'`` in front,
+and so is a cell that already starts with ``'``; removing one leading ``'`` from every cell that
+has one (:func:`recover`) gives the data back exactly. The KGX and Neo4j writers do the same
+(docs/export.md, "Spreadsheet formulas").
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 
+from ..rdf import check_writable
+from .errors import ExportError
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
 
@@ -18,6 +27,31 @@ NODE_COLUMNS = ("Id", "Label", "key", "type", "curie", "mapped", "synonyms", "xr
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "relation", "sign", "symmetric", "assertion", "context",
                 *CONTEXT_COLUMNS, "section", "section_title", "table_row", "references", "reference_ids", "summary",
                 "review")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutralise(cell: str) -> str:
+    """The cell with a ``'`` in front when a spreadsheet would run it as a formula (or it starts with ``'``).
+
+    >>> neutralise("=HYPERLINK(1)"), neutralise("@SUM(A1)"), neutralise("-1"), neutralise("'quoted"), neutralise("miR-21")
+    ("'=HYPERLINK(1)", "'@SUM(A1)", '-1', "''quoted", 'miR-21')
+    """
+    if cell.startswith((*FORMULA_STARTS, NEUTRALISER)) and not _NUMBER.fullmatch(cell):
+        return NEUTRALISER + cell
+    return cell
+
+
+def recover(cell: str) -> str:
+    """The value :func:`neutralise` was given.
+
+    >>> recover(neutralise("=1+2")), recover(neutralise("'x")), recover("-1")
+    ('=1+2', "'x", '-1')
+    """
+    return cell[1:] if cell.startswith(NEUTRALISER) else cell
 
 
 def _bool(value: bool) -> str:
@@ -43,16 +77,21 @@ def edge_row(edge: Edge, view: GraphView) -> dict[str, str]:
 
 
 def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]], header: tuple[str, ...] | None = None) -> bytes:
-    """RFC 4180 CSV (quoted where needed, ``\\n`` line ends), UTF-8."""
+    """RFC 4180 CSV (quoted where needed, ``\\n`` line ends), UTF-8, formula-like cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # the csv module quotes a line break only if it is in lineterminator, so a row holding a
+    # carriage return is written with every field quoted (a raw one would end the record)
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header or columns)
     for row in rows:
-        writer.writerow([row[c] for c in columns])
+        cells = [neutralise(row[c]) for c in columns]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 
 def write_csv(source: ExportSource) -> dict[str, bytes]:
+    check_writable(source.graph, "CSV", error=ExportError)
     view = source.view
     return {"nodes.csv": to_csv(NODE_COLUMNS, [node_row(n) for n in view.nodes]),
             "edges.csv": to_csv(EDGE_COLUMNS, [edge_row(e, view) for e in view.edges])}

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 
+from ..rdf import check_writable, escape_controls
+from .errors import ExportError
 from .graphml import edge_attributes, node_attributes
 from .source import ExportSource
 from .view import SEPARATOR
@@ -39,11 +41,13 @@ def cytoscape_document(source: ExportSource) -> dict:
 
 
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return escape_controls(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
 
 
 def write_cytoscape(source: ExportSource) -> bytes:
-    """The document with one node or edge a line (so a file greps and diffs by element), UTF-8."""
+    """The document with one node or edge a line (so a file greps and diffs by element), UTF-8.
+    Control characters and line separators in values are written as JSON ``\\u`` escapes."""
+    check_writable(source.graph, "Cytoscape.js JSON", error=ExportError)
     document = cytoscape_document(source)
     groups = [f' "{group}": [\n' + ",\n".join(f"  {_dumps(element)}" for element in elements) + "\n ]"
               for group, elements in document["elements"].items()]

@@ -11,6 +11,8 @@ import io
 
 import networkx as nx
 
+from ..rdf import check_writable
+from .errors import ExportError
 from .source import ExportSource
 from .view import SEPARATOR, Edge, GraphView, Node
 
@@ -48,6 +50,9 @@ def to_networkx(source: ExportSource) -> nx.MultiDiGraph:
 
 
 def write_graphml(source: ExportSource) -> bytes:
+    """The GraphML file. A value with a character XML 1.0 cannot hold is refused; a carriage
+    return is written ``&#13;`` (a raw one would be read back as a line feed)."""
+    check_writable(source.graph, "GraphML", xml=True, error=ExportError)
     buffer = io.BytesIO()
     nx.write_graphml(to_networkx(source), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
-    return buffer.getvalue()
+    return buffer.getvalue().replace(b"\r", b"&#13;")

@@ -8,7 +8,8 @@ Biolink ``skos:closeMatch``, else ``biolink:related_to``; the ExoKG relation alw
 prefixes (``HGNC:9588``, ``CHEBI:27899``); prefixes Biolink lacks keep ExoKG's (bioregistry)
 spelling, and ExoKG's own IRIs are written ``exoe:<key>`` / ``exoa:<statement id>``. The
 tables are generated into docs/export.md ("KGX mapping"). Lists are ``|``-joined, as KGX TSV
-requires.
+requires. A cell that a spreadsheet would run as a formula gets a leading ``'``
+(:func:`graph.export.csvfiles.neutralise`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from rdflib.namespace import RDFS, SKOS
 
 from ..identifiers import iri_to_curie
 from ..ontology import load_ontology
+from ..rdf import character_name, check_writable
 from ..vocab import ASSERTION, BIOLINK, ENTITY, EXO
+from .csvfiles import neutralise
 from .errors import ExportError
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
@@ -141,14 +144,16 @@ def tsv(columns: tuple[str, ...], rows: list[dict[str, str]], name: str) -> byte
     for row in rows:
         values = [row[c] for c in columns]
         for column, value in zip(columns, values):
-            if any(ch in value for ch in "\t\r\n"):
-                raise ExportError(f"{name}: the {column} of {row[columns[0]]} holds a tab or line break, which "
-                                  "TSV cannot carry. Fix: remove it from the curated table")
-        lines.append("\t".join(values))
+            if bad := next((ch for ch in "\t\r\n" if ch in value), None):
+                raise ExportError(f"{name}: the {column} of {row[columns[0]]} holds a tab or line break "
+                                  f"({character_name(bad)}), which TSV cannot carry. Fix: remove it from the "
+                                  "curated table")
+        lines.append("\t".join(neutralise(value) for value in values))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_kgx(source: ExportSource) -> dict[str, bytes]:
+    check_writable(source.graph, "KGX TSV", error=ExportError)
     view: GraphView = source.view
     categories, predicates = category_mapping(), predicate_mapping()
     nodes = view.by_iri

@@ -9,13 +9,16 @@ Nodes carry ``:LABEL`` = the ExoKG class and its ancestors (``Entity|MicroRNA|No
 so ``MATCH (n:NonCodingRNA)`` finds miRNAs too. A relationship's ``:TYPE`` is the relation in
 Neo4j's style (``confersResistanceTo`` -> ``CONFERS_RESISTANCE_TO``); the ExoKG name stays in
 ``relation``. Arrays (``string[]``, ``int[]``) use ``|`` as the delimiter, hence
-``--array-delimiter``; an empty cell sets no property.
+``--array-delimiter``; an empty cell sets no property. A cell that a spreadsheet would run as a
+formula gets a leading ``'`` (:func:`graph.export.csvfiles.neutralise`).
 """
 from __future__ import annotations
 
 import re
 
+from ..rdf import check_writable
 from .csvfiles import to_csv
+from .errors import ExportError
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, Node
 
@@ -54,6 +57,7 @@ def relationship_row(edge: Edge) -> list[str]:
 
 
 def write_neo4j(source: ExportSource) -> dict[str, bytes]:
+    check_writable(source.graph, "Neo4j CSV", error=ExportError)
     view = source.view
     node_rows = [dict(enumerate(node_row(n))) for n in view.nodes]
     edge_rows = [dict(enumerate(relationship_row(e))) for e in view.edges]

@@ -32,7 +32,9 @@ from rdflib.namespace import RDF
 
 from ..build import jsonld_context, to_jsonld, to_ntriples, to_turtle
 from ..ontology import load_ontology
+from ..rdf import check_writable, escape_controls
 from ..vocab import BASE, EXO, PREFIXES
+from .errors import ExportError
 from .source import ExportSource
 
 GRAPHS = Namespace(BASE + "graph/")
@@ -117,28 +119,41 @@ def _sorted_namespaces(data: bytes) -> bytes:
     return data[:start] + b"<rdf:RDF " + b" ".join(attributes) + data[end:]
 
 
+def _escaped(data: bytes) -> bytes:
+    return escape_controls(data.decode("utf-8")).encode("utf-8")
+
+
 def write_turtle(source: ExportSource) -> bytes:
+    check_writable(source.graph, "Turtle", error=ExportError)
     return to_turtle(source.graph)
 
 
 def write_ntriples(source: ExportSource) -> bytes:
+    check_writable(source.graph, "N-Triples", error=ExportError)
     return to_ntriples(source.graph)
 
 
 def write_jsonld(source: ExportSource) -> bytes:
     """JSON-LD with the packaged context (graph/data/context.jsonld) inline."""
+    check_writable(source.graph, "JSON-LD", error=ExportError)
     return to_jsonld(source.graph)
 
 
 def write_rdfxml(source: ExportSource) -> bytes:
+    """RDF/XML. A value with a character XML 1.0 cannot hold is refused; a carriage return is
+    written ``&#13;`` (a raw one would be read back as a line feed)."""
+    check_writable(source.graph, "RDF/XML", xml=True, error=ExportError)
     data = ox.serialize(_sorted_triples(source.graph), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
-    return _sorted_namespaces(data)
+    return _sorted_namespaces(data).replace(b"\r", b"&#13;")
 
 
 def write_trig(source: ExportSource) -> bytes:
+    check_writable(source.graph, "TriG", error=ExportError)
     prefixes = {**jsonld_context(), **PREFIXES}
-    return _sorted_header(ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes))
+    data = ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return _escaped(_sorted_header(data))
 
 
 def write_nquads(source: ExportSource) -> bytes:
-    return ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.N_QUADS)
+    check_writable(source.graph, "N-Quads", error=ExportError)
+    return _escaped(ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.N_QUADS))

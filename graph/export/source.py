@@ -21,6 +21,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
 from ..build import to_ntriples, void_description
+from ..errors import UnwritableValueError
 from ..ontology import load_ontology
 from ..rdf import new_graph
 from ..store import graph_file
@@ -53,7 +54,10 @@ class ExportSource:
 
 
 def content_version(graph: Graph) -> str:
-    digest = hashlib.sha256(to_ntriples(graph)).hexdigest()
+    try:
+        digest = hashlib.sha256(to_ntriples(graph)).hexdigest()
+    except UnwritableValueError as err:
+        raise ExportError(str(err)) from None
     return f"{load_ontology().version}+nt-sha256.{digest[:12]}"
 
 
