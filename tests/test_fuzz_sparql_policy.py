@@ -21,7 +21,7 @@ import threading
 import pyoxigraph as ox
 import pytest
 
-from graph.query import MAX_NESTING, QueryError, QueryRefused, run_query
+from graph.query import MAX_NESTING, QueryError, QueryRefused, QueryTimeout, run_query
 
 from .conftest import run_cli
 
@@ -220,3 +220,10 @@ def test_cli_refuses_service_in_query_and_viz(listener, capsys, graph_file, tmp_
     code, _, err = run_cli(capsys, "viz", "--construct", construct, "--graph", str(graph_file), "-o", str(page))
     assert code != 0 and "SERVICE" in err and not page.exists()
     assert listener.connections == 0
+
+
+def test_a_slow_embedded_query_times_out_with_one_line(store):
+    """Nested blank-node lists cost time exponential in their depth; `exokg query --timeout` stops waiting."""
+    text = "SELECT * WHERE { ?s ?p " + "[ ?p " * 30 + "?o" + " ]" * 30 + " }"
+    with pytest.raises(QueryTimeout, match="longer than 0.01 s"):
+        run_query(text, store=store, timeout=0.01)

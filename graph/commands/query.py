@@ -30,7 +30,7 @@ def _dataset_iri() -> str:
 def endpoint_options(command):
     """--endpoint, --named-graph and --timeout: ask a remote SPARQL endpoint instead of the embedded store."""
     command = click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-                           help="Seconds to wait for a remote endpoint.")(command)
+                           help="Seconds to wait for an answer (a remote endpoint, or the embedded store for `exokg query`).")(command)
     command = click.option("--named-graph", default=None, metavar="IRI",
                            help=NAMED_GRAPH_HELP + "  [default: the ExoKG dataset IRI]")(command)
     return click.option("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)(command)
@@ -152,7 +152,7 @@ def query_command(query, query_file, params, fmt, graph_source, endpoint, named_
     if engine is not None:
         result = engine.run(text, bindings=bindings, allow_service=allow_service)
     else:
-        result = run_query(text, graph_source, bindings=bindings, allow_service=allow_service)
+        result = run_query(text, graph_source, bindings=bindings, allow_service=allow_service, timeout=timeout)
     click.echo(format_result(result, fmt), nl=False)
 
 
