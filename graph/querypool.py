@@ -7,13 +7,16 @@ replaced) when the query passes its timeout.
 
 Two lanes keep long queries from starving short ones:
 
-* **regular lane**: ``workers`` processes at normal priority. Every query starts here, waits at
-  most ``queue_timeout`` seconds for a free worker, and may run ``fast_budget`` seconds.
-* **long lane**: at most ``long_queries`` queries at once, at lower CPU priority (nice 10), each
-  up to the full ``timeout``. A query that runs past the fast budget moves there with its worker
-  (a regular worker is started in its place); when the long lane is full it is stopped and
-  answered 503. A query text seen running long before goes straight to the long lane (waiting at
-  most ``queue_timeout`` for a place), so repeating it never holds a regular worker.
+* **regular lane**: ``workers`` queries at once at normal priority (plus one spare process
+  started ahead). Every query starts here, waits at most ``queue_timeout`` seconds for a place,
+  and may run ``fast_budget`` seconds.
+* **long lane**: at most ``long_queries`` queries at once at the lowest CPU priority (nice 19),
+  each up to the full ``timeout``. A query that runs past the fast budget leaves the regular lane
+  with its worker process (the spare takes its place and another is started); while the long
+  lane is full it is paused (SIGSTOP: no CPU) for at most ``queue_timeout`` seconds, then
+  stopped and answered 503. A query text seen running long before goes straight to the long
+  lane (waiting at most ``queue_timeout`` for a place), so repeating it never holds a regular
+  worker.
 
 ``long_queries=0`` turns the long lane off: every query may use the whole timeout in a regular
 worker (the endpoint's behaviour before the lanes, kept as the load test's baseline).
@@ -24,6 +27,7 @@ import hashlib
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -33,7 +37,9 @@ from .errors import ServerError
 from .query import one_line
 
 STARTUP_TIMEOUT = 120.0
-LONG_NICENESS = 10
+LONG_NICENESS = 19  # CPU weight 15 against 1,024 for a regular worker (Linux CFS)
+SPARE_WORKERS = 1  # started ahead, so a worker leaving the regular lane is replaced at once
+MAX_PAUSED = 16  # long queries paused while they wait for a place in the long lane
 REMEMBERED_LONG = 1024  # query texts remembered as long (least recently seen forgotten first)
 TEXT = "text/plain; charset=utf-8"
 
@@ -99,9 +105,12 @@ class _Worker:
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
         if self.ready:
             return
-        if not self.conn.poll(timeout):
-            raise ServerError(f"a query worker did not start within {timeout:g} s")
-        message = self.conn.recv()
+        try:
+            if not self.conn.poll(timeout):
+                raise ServerError(f"a query worker did not start within {timeout:g} s")
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            raise ServerError(f"a query worker exited while it started (exit code {self.process.exitcode})") from None
         if message[0] != "ready":
             raise ServerError(f"a query worker could not load the graph: {one_line(message[1])}")
         self.ready = True
@@ -111,6 +120,20 @@ class _Worker:
             os.setpriority(os.PRIO_PROCESS, self.process.pid, LONG_NICENESS)
         except (AttributeError, OSError):
             pass  # no priorities on this platform: the long lane still bounds how many run
+
+    def pause(self) -> bool:
+        """Stop the process where it is (it keeps its memory, uses no CPU); False if the platform cannot."""
+        try:
+            os.kill(self.process.pid, signal.SIGSTOP)
+            return True
+        except (AttributeError, OSError):
+            return False
+
+    def resume(self) -> None:
+        try:
+            os.kill(self.process.pid, signal.SIGCONT)
+        except (AttributeError, OSError):
+            pass
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -141,20 +164,23 @@ def _busy(message: str, retry_after: float) -> tuple:
 class WorkerPool:
     """Worker processes in a regular and a long lane (see the module's docstring)."""
 
-    def __init__(self, graph_path: str, size: int, long_queries: int = 1, fast_budget: float = 0.5,
+    def __init__(self, graph_path: str, size: int, long_queries: int = 2, fast_budget: float = 0.25,
                  queue_timeout: float = 5.0):
         self.graph_path, self.size = graph_path, size
         self.long_queries, self.fast_budget, self.queue_timeout = long_queries, fast_budget, queue_timeout
+        self.lanes = long_queries > 0
         self._context = _context()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._slots = threading.BoundedSemaphore(size)  # queries at once in the regular lane
+        self._idle: queue.Queue[_Worker] = queue.Queue()  # started regular workers (a spare beyond the slots)
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._long_changed = threading.Condition(self._lock)
         self._long_running = 0
+        self._paused = 0
         self._long_idle: list[_Worker] = []
         self._long_seen: OrderedDict[str, None] = OrderedDict()
         self._closed = False
-        workers = [self._spawn() for _ in range(size)]
+        workers = [self._spawn() for _ in range(size + (SPARE_WORKERS if self.lanes else 0))]
         try:
             for worker in workers:
                 worker.wait_ready()
@@ -199,8 +225,15 @@ class WorkerPool:
 
         threading.Thread(target=start, name="exokg-worker-start", daemon=True).start()
 
-    def _retire(self, worker: _Worker) -> None:
-        self._stop(worker, kill=True)
+    def _take_regular(self, wait: float) -> _Worker | None:
+        try:
+            return self._idle.get(timeout=wait)
+        except queue.Empty:
+            return None
+
+    def _leave_regular(self, worker: _Worker) -> None:
+        """A regular worker becomes a long-lane one (lower priority); another is started for the lane."""
+        worker.lower_priority()
         self._replace()
 
     # ---- the long lane
@@ -241,54 +274,76 @@ class WorkerPool:
         if surplus is not None:
             self._stop(surplus, kill=False)
 
-    def _demote(self, worker: _Worker) -> None:
-        """A regular worker becomes a long-lane one; a new regular worker takes its place."""
-        worker.lower_priority()
-        self._replace()
+    def _wait_paused(self, worker: _Worker) -> bool:
+        """Pause a query that ran long while the long lane is full, until a place frees (True) or
+        the queue wait ends (False); paused, it holds no regular worker and uses no CPU."""
+        with self._lock:
+            if self._paused >= MAX_PAUSED:
+                return False
+            self._paused += 1
+        try:
+            if not worker.pause():
+                return False
+            entered = self._enter_long(self.queue_timeout)
+            worker.resume()
+            return entered
+        finally:
+            with self._lock:
+                self._paused -= 1
 
     # ---- running a query
 
     def execute(self, text: str, row_choice, graph_choice, limit: int, timeout: float):
         """Run a query: (status, content type, body, extra headers)."""
         job = (text, row_choice, graph_choice, limit)
-        if self.long_queries <= 0 or self.fast_budget >= timeout:
-            return self._run_regular(job, timeout, timeout, None)
+        if not self.lanes or self.fast_budget >= timeout:
+            return self._run_regular(job, timeout, None)
         key = fingerprint(text)
         if self._known_long(key):
             return self._run_long(job, timeout)
-        return self._run_regular(job, self.fast_budget, timeout, key)
+        return self._run_regular(job, timeout, key)
 
-    def _take_regular(self, wait: float) -> _Worker | None:
-        try:
-            return self._idle.get(timeout=wait)
-        except queue.Empty:
-            return None
-
-    def _run_regular(self, job, budget: float, timeout: float, key: str | None):
-        worker = self._take_regular(self.queue_timeout if key is not None else min(self.queue_timeout, timeout))
-        if worker is None:
+    def _run_regular(self, job, timeout: float, key: str | None):
+        wait = self.queue_timeout if key is not None else min(self.queue_timeout, timeout)
+        started = time.monotonic()
+        if not self._slots.acquire(timeout=wait):
             return _busy(f"every query worker stayed busy for {self.queue_timeout:g} s; try again shortly",
                          self.queue_timeout)
+        if key is not None and self._known_long(key):  # learnt while this query waited
+            self._slots.release()
+            return self._run_long(job, timeout)
+        worker = self._take_regular(max(0.0, wait - (time.monotonic() - started)))
+        if worker is None:
+            self._slots.release()
+            return _busy(f"every query worker stayed busy for {self.queue_timeout:g} s; try again shortly",
+                         self.queue_timeout)
+        budget = timeout if key is None else self.fast_budget
         try:
             worker.conn.send(job)
             if worker.conn.poll(budget):
                 answer = worker.conn.recv()
                 self._idle.put(worker)
+                self._slots.release()
                 return answer
         except (EOFError, OSError) as err:
-            self._retire(worker)
+            self._stop(worker, kill=True)
+            self._replace()
+            self._slots.release()
             return 500, TEXT, f"the query worker failed ({err}); it was restarted\n".encode(), {}
         if key is None:  # no long lane: the budget was the whole timeout
-            self._retire(worker)
+            self._stop(worker, kill=True)
+            self._replace()
+            self._slots.release()
             return self._timed_out(timeout)
         self._remember_long(key)
-        if not self._enter_long(0):
-            self._retire(worker)
-            return _busy(f"the query ran past {self.fast_budget:g} s and the {self.long_queries} place(s) for "
-                         "long queries are taken, so it was stopped. Fix: add a LIMIT or narrow the pattern, "
-                         "or retry later", self.queue_timeout)
-        self._demote(worker)
-        return self._finish_long(worker, timeout - budget, timeout)
+        self._leave_regular(worker)
+        self._slots.release()
+        if self._enter_long(0) or self._wait_paused(worker):
+            return self._finish_long(worker, timeout - budget, timeout)
+        self._stop(worker, kill=True)
+        return _busy(f"the query ran past {self.fast_budget:g} s and the {self.long_queries} place(s) for long "
+                     f"queries stayed taken for {self.queue_timeout:g} s, so it was stopped. Fix: add a LIMIT or "
+                     "narrow the pattern, or retry later", self.queue_timeout)
 
     def _run_long(self, job, timeout: float):
         if not self._enter_long(self.queue_timeout):
@@ -303,7 +358,7 @@ class WorkerPool:
                 self._leave_long(None)
                 return _busy(f"every query worker stayed busy for {self.queue_timeout:g} s; try again shortly",
                              self.queue_timeout)
-            self._demote(worker)
+            self._leave_regular(worker)
         try:
             worker.conn.send(job)
         except (OSError, ValueError) as err:
@@ -340,5 +395,5 @@ class WorkerPool:
             self._long_idle.clear()
             self._long_changed.notify_all()
         for worker in workers:
+            worker.resume()
             worker.stop()
-

@@ -68,14 +68,14 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 @dataclass
 class EndpointConfig:
-    """Limits of the endpoint; all configurable from ``exokg serve``."""
+    """Limits of the endpoint (docs/query.md, "Server limits"); ``exokg serve`` sets the first few."""
 
     timeout: float = 10.0  # seconds a query may run
     max_rows: int = 10_000  # rows or triples returned at most
     workers: int = 2  # regular worker processes (queries run at once in the regular lane)
     max_body: int = 1_000_000  # bytes of a POST body
-    long_queries: int = 1  # queries at once in the long lane (0: no lane, every query may use the whole timeout)
-    fast_budget: float = 0.5  # seconds a query may run in the regular lane before it moves to the long lane
+    long_queries: int = 2  # queries at once in the long lane (0: no lane, every query may use the whole timeout)
+    fast_budget: float = 0.25  # seconds a query may run in the regular lane before it moves to the long lane
     queue_timeout: float = 5.0  # seconds a query may wait for a worker (or a place in the long lane)
     read_timeout: float = 10.0  # seconds a client has to send its whole request
     max_pending: int = 256  # connections that may be sending their request at once; the oldest is closed past it
@@ -500,7 +500,8 @@ def serve(source=None, host: str = "127.0.0.1", port: int = 7879, config: Endpoi
     if not server.loopback:
         announce(f"warning: listening on {host}, not a loopback address: anyone who can reach this machine can query it")
     announce(f"ExoKG SPARQL endpoint at {server.url} (query page: {server.url[:-len('sparql')]}); "
-             f"timeout {config.timeout:g} s, at most {config.max_rows:,} rows, {config.workers} worker(s). Ctrl-C stops it.")
+             f"timeout {config.timeout:g} s, at most {config.max_rows:,} rows, {config.workers} worker(s), "
+             f"{config.long_queries} long-query place(s). Ctrl-C stops it.")
     def stop(signum, frame):  # SIGTERM stops like Ctrl-C: workers are shut down, the port freed
         raise KeyboardInterrupt
 
