@@ -7,16 +7,17 @@ replaced) when the query passes its timeout.
 
 Two lanes keep long queries from starving short ones:
 
-* **regular lane**: ``workers`` queries at once at normal priority (plus one spare process
+* **regular lane**: ``workers`` queries at once at normal priority (plus two spare processes
   started ahead). Every query starts here, waits at most ``queue_timeout`` seconds for a place,
   and may run ``fast_budget`` seconds.
-* **long lane**: at most ``long_queries`` queries at once at the lowest CPU priority (nice 19),
+* **long lane**: at most ``long_queries`` queries at once at the lowest CPU priority (nice 19 and
+  ``SCHED_IDLE`` on Linux),
   each up to the full ``timeout``. A query that runs past the fast budget leaves the regular lane
   with its worker process (the spare takes its place and another is started); while the long
   lane is full it is paused (SIGSTOP: no CPU) for at most ``queue_timeout`` seconds, then
   stopped and answered 503. A query text seen running long before goes straight to the long
-  lane (waiting at most ``queue_timeout`` for a place), so repeating it never holds a regular
-  worker.
+  lane (waiting at most ``queue_timeout`` for a place), in a worker the long lane starts itself at
+  low priority, so repeating it never holds or replaces a regular worker.
 
 ``long_queries=0`` turns the long lane off: every query may use the whole timeout in a regular
 worker (the endpoint's behaviour before the lanes, kept as the load test's baseline).
@@ -38,7 +39,7 @@ from .query import one_line
 
 STARTUP_TIMEOUT = 120.0
 LONG_NICENESS = 19  # CPU weight 15 against 1,024 for a regular worker (Linux CFS)
-SPARE_WORKERS = 1  # started ahead, so a worker leaving the regular lane is replaced at once
+SPARE_WORKERS = 2  # started ahead, so workers leaving the regular lane are replaced at once
 MAX_PAUSED = 16  # long queries paused while they wait for a place in the long lane
 REMEMBERED_LONG = 1024  # query texts remembered as long (least recently seen forgotten first)
 TEXT = "text/plain; charset=utf-8"
@@ -94,13 +95,17 @@ def _context():
 
 
 class _Worker:
-    def __init__(self, context, graph_path: str):
+    def __init__(self, context, graph_path: str, low_priority: bool = False):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, graph_path), daemon=True,
                                        name="exokg-query-worker")
         self.process.start()
         child.close()
         self.ready = False
+        self._stopping = threading.Lock()
+        self._stopped = False
+        if low_priority:  # at once, so that even loading the store yields the CPU to regular workers
+            self.lower_priority()
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
         if self.ready:
@@ -116,10 +121,16 @@ class _Worker:
         self.ready = True
 
     def lower_priority(self) -> None:
+        """Nice 19, and on Linux SCHED_IDLE: the process runs only on CPU time nothing else wants
+        and gives way at once when a regular worker or the server wakes up."""
         try:
             os.setpriority(os.PRIO_PROCESS, self.process.pid, LONG_NICENESS)
         except (AttributeError, OSError):
             pass  # no priorities on this platform: the long lane still bounds how many run
+        try:
+            os.sched_setscheduler(self.process.pid, os.SCHED_IDLE, os.sched_param(0))
+        except (AttributeError, OSError):
+            pass
 
     def pause(self) -> bool:
         """Stop the process where it is (it keeps its memory, uses no CPU); False if the platform cannot."""
@@ -136,6 +147,11 @@ class _Worker:
             pass
 
     def stop(self, kill: bool = False) -> None:
+        """End the process (once, whoever asks first: a request thread or the shutdown)."""
+        with self._stopping:
+            if self._stopped:
+                return
+            self._stopped = True
         try:
             if not kill and self.process.is_alive():
                 self.conn.send(None)
@@ -145,7 +161,10 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join(5)
-        self.conn.close()
+        try:
+            self.conn.close()
+        except OSError:
+            pass
 
 
 def fingerprint(text: str) -> str:
@@ -192,8 +211,8 @@ class WorkerPool:
 
     # ---- processes
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.graph_path)
+    def _spawn(self, low_priority: bool = False) -> _Worker:
+        worker = _Worker(self._context, self.graph_path, low_priority)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -352,15 +371,15 @@ class WorkerPool:
                          "or retry later", self.queue_timeout)
         with self._lock:
             worker = self._long_idle.pop() if self._long_idle else None
-        if worker is None:
-            worker = self._take_regular(self.queue_timeout)
-            if worker is None:
-                self._leave_long(None)
-                return _busy(f"every query worker stayed busy for {self.queue_timeout:g} s; try again shortly",
-                             self.queue_timeout)
-            self._leave_regular(worker)
         try:
+            if worker is None:  # the long lane starts its own worker: the regular lane is not touched
+                worker = self._spawn(low_priority=True)
+                worker.wait_ready()
             worker.conn.send(job)
+        except ServerError as err:
+            self._stop(worker, kill=True)
+            self._leave_long(None)
+            return 500, TEXT, f"{err}\n".encode(), {}
         except (OSError, ValueError) as err:
             self._stop(worker, kill=True)
             self._leave_long(None)

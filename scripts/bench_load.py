@@ -12,9 +12,10 @@ and runs the same loads against each (every request goes to 127.0.0.1; every loa
 number of requests and a time bound, and stops by itself):
 
 1. 50 clients x 20 simple queries;
-2. 10 slow clients (one pathological query, repeated) + 40 clients x 10 simple queries;
-3. the same, but every slow request is a new text (the endpoint cannot recognise it);
-4. 1,000 connections that send half a request and stay open, then 20 simple queries.
+2. 40 clients x 10 simple queries alone (what the next load adds to: the machine is shared);
+3. 10 slow clients (one pathological query, repeated) + 40 clients x 10 simple queries;
+4. the same, but every slow request is a new text (the endpoint cannot recognise it);
+5. 1,000 connections that send half a request and stay open, then 20 simple queries.
 
 It prints p50/p95/p99 of the simple queries, how many failed (any answer but 200, or no answer),
 how many were refused (503), how many took over 2 s, and what the slow clients got. The time of
@@ -56,7 +57,8 @@ SIMPLE = [
 ]
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HALF_OPEN = "1,000 half-sent connections, then 20 simple queries"
-ROW_BOUND = 240.0  # seconds a load may last at most; requests not sent by then are counted as failed
+ROW_BOUND = 240.0
+SLOW_HEAD_START = 1.0  # seconds the slow clients run before the simple ones start  # seconds a load may last at most; requests not sent by then are counted as failed
 
 
 def request(port: int, text: str, timeout: float) -> tuple[int, float]:
@@ -109,7 +111,7 @@ class Load:
         for thread in slow:
             thread.start()
         if slow:
-            time.sleep(1.0)  # the slow queries are running when the simple clients start
+            time.sleep(SLOW_HEAD_START)  # the slow queries are running when the simple clients start
         for thread in simple:
             thread.start()
         for thread in simple:
@@ -208,6 +210,7 @@ def measure(config: EndpointConfig, source) -> dict:
         for _ in range(20):  # warm the workers
             request(port, SIMPLE[0], 10.0)
         rows = [("50 clients x 20 simple queries", dict(simple_clients=50, per_client=20)),
+                ("40 simple clients (x 10 queries) alone, for reference", dict(simple_clients=40, per_client=10)),
                 ("10 slow + 40 simple clients (x 10 queries)", dict(simple_clients=40, per_client=10, slow_clients=10)),
                 ("10 slow (each a new text) + 40 simple clients", dict(simple_clients=40, per_client=10,
                                                                        slow_clients=10, vary=True))]
