@@ -34,10 +34,10 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
-from importlib import resources
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 
 from .errors import ExoKGError, ServerError
 from .query import QueryError, QueryRefused, check_policy, dataset_clauses, one_line, query_form
