@@ -86,3 +86,7 @@ class FormatError(ExoKGError):
 
 class ValidationFailed(ExoKGError):
     """SHACL validation found violations."""
+
+
+class ServerError(ExoKGError):
+    """The SPARQL endpoint cannot start (port taken, graph missing, workers failing)."""

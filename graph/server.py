@@ -9,210 +9,63 @@
   FROM/FROM NAMED and ``named-graph-uri`` are refused with ``403``; ``default-graph-uri`` is
   accepted only for the ExoKG dataset IRI (the graph the endpoint serves). Requests whose Host is
   not a loopback name are refused when the server listens on loopback (DNS rebinding).
-* Every query runs in a worker process holding its own copy of the store; a query that runs past
-  the timeout is stopped (the worker is killed and replaced) and answered ``503``. Answers are cut
-  at the row limit and flagged with ``X-ExoKG-Truncated: true``.
+* Every query runs in a worker process holding its own copy of the store (:mod:`graph.querypool`:
+  a regular lane for short queries, a long lane of bounded size at lower priority for queries
+  that run long); a query that runs past the timeout is stopped (the worker is killed and
+  replaced) and answered ``503``. Answers are cut at the row limit and flagged with
+  ``X-ExoKG-Truncated: true``.
+* A client that connects must send its whole request (head and body) within ``read_timeout``
+  seconds, or the connection is closed (a POST body that stops short is answered ``400`` and
+  never run). At most ``max_pending`` connections may be sending their request at once; past
+  that, the oldest of them is closed, so idle or half-sent connections cannot lock others out.
 
 Only the standard library serves HTTP (:class:`http.server.ThreadingHTTPServer`).
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import json
-import multiprocessing
-import queue
 import signal
+import socket
 import sys
 import threading
+import time
 import urllib.parse
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 
-from .errors import ExoKGError
-from .query import QueryError, QueryRefused, check_policy, dataset_clauses, one_line, query_form
+from .errors import ExoKGError, ServerError
+from .query import (GRAPH_MEDIA, RESULT_MEDIA, QueryError, QueryRefused, check_policy, dataset_clauses, one_line,
+                    query_form)
+from .querypool import WorkerPool
 from .vocab import DATASET
 
 DATASET_IRI = str(DATASET["exokg"])
-RESULT_MEDIA = {  # media type -> (format, content type sent)
-    "application/sparql-results+json": ("json", "application/sparql-results+json"),
-    "application/json": ("json", "application/sparql-results+json"),
-    "application/sparql-results+xml": ("xml", "application/sparql-results+xml"),
-    "application/xml": ("xml", "application/sparql-results+xml"),
-    "text/xml": ("xml", "application/sparql-results+xml"),
-    "text/csv": ("csv", "text/csv; charset=utf-8"),
-    "text/tab-separated-values": ("tsv", "text/tab-separated-values; charset=utf-8"),
-}
-GRAPH_MEDIA = {
-    "text/turtle": ("turtle", "text/turtle; charset=utf-8"),
-    "application/turtle": ("turtle", "text/turtle; charset=utf-8"),
-    "application/x-turtle": ("turtle", "text/turtle; charset=utf-8"),
-    "application/n-triples": ("ntriples", "application/n-triples"),
-    "text/plain": ("ntriples", "application/n-triples"),
-    "application/ld+json": ("jsonld", "application/ld+json"),
-    "application/json": ("jsonld", "application/ld+json"),
-    "application/rdf+xml": ("rdfxml", "application/rdf+xml"),
-}
-STARTUP_TIMEOUT = 120.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
-
-
-class ServerError(ExoKGError):
-    """The endpoint cannot start (port taken, graph missing, workers failing)."""
+REMEMBERED_VERDICTS = 4096
 
 
 @dataclass
 class EndpointConfig:
-    """Limits of the endpoint; all configurable from ``exokg serve``."""
+    """Limits of the endpoint (docs/query.md, "Server limits"); ``exokg serve`` sets the first few."""
 
     timeout: float = 10.0  # seconds a query may run
     max_rows: int = 10_000  # rows or triples returned at most
-    workers: int = 2  # queries run at once, each in its own process
+    workers: int = 2  # regular worker processes (queries run at once in the regular lane)
     max_body: int = 1_000_000  # bytes of a POST body
+    long_queries: int = 2  # queries at once in the long lane (0: no lane, every query may use the whole timeout)
+    fast_budget: float = 0.25  # seconds a query may run in the regular lane before it moves to the long lane
+    queue_timeout: float = 5.0  # seconds a query may wait for a worker (or a place in the long lane)
+    read_timeout: float = 10.0  # seconds a client has to send its whole request
+    max_pending: int = 256  # connections that may be sending their request at once; the oldest is closed past it
+    backlog: int = 1024  # connections the kernel queues before the server accepts them (capped by somaxconn)
     log: bool = True
     allowed_graphs: tuple[str, ...] = field(default=(DATASET_IRI,))
-
-
-# ---------------------------------------------------------------- worker processes
-
-
-def _worker_main(conn, graph_path: str) -> None:  # runs in a child process
-    try:
-        from .query import QuerySyntaxError, execute, serialize_graph, sparql_csv, sparql_json, sparql_tsv, sparql_xml
-        from .store import open_store
-
-        store = open_store(graph_path)
-        writers = {"json": sparql_json, "xml": sparql_xml, "csv": sparql_csv, "tsv": sparql_tsv}
-        conn.send(("ready", len(store)))
-    except Exception as err:  # noqa: BLE001 - reported to the parent, which refuses to start
-        conn.send(("error", f"{type(err).__name__}: {err}"))
-        return
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        text, row_choice, graph_choice, limit = job
-        try:
-            result = execute(store, text, limit=limit)
-            choice = graph_choice if result.form == "GRAPH" else row_choice
-            if choice is None:
-                kind = "an RDF graph" if result.form == "GRAPH" else "SPARQL results"
-                conn.send((406, "text/plain; charset=utf-8",
-                           f"the answer is {kind}, which the Accept header does not allow\n".encode(), {}))
-                continue
-            fmt, content_type = choice
-            if result.form == "GRAPH":
-                body = serialize_graph(result, fmt)
-            else:
-                body = writers[fmt](result).encode("utf-8")
-            headers = {"X-ExoKG-Truncated": "true", "X-ExoKG-Row-Limit": str(limit)} if result.truncated else {}
-            conn.send((200, content_type, body, headers))
-        except QuerySyntaxError as err:
-            conn.send((400, "text/plain; charset=utf-8", f"{err}\n".encode(), {}))
-        except QueryError as err:
-            conn.send((400, "text/plain; charset=utf-8", f"{err}\n".encode(), {}))
-        except Exception as err:  # noqa: BLE001 - one bad query must not kill the worker
-            conn.send((500, "text/plain; charset=utf-8", f"query failed: {type(err).__name__}: {err}\n".encode(), {}))
-
-
-class _Worker:
-    def __init__(self, context, graph_path: str):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, graph_path), daemon=True,
-                                       name="exokg-query-worker")
-        self.process.start()
-        child.close()
-        self.ready = False
-
-    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
-        if self.ready:
-            return
-        if not self.conn.poll(timeout):
-            raise ServerError(f"a query worker did not start within {timeout:g} s")
-        message = self.conn.recv()
-        if message[0] != "ready":
-            raise ServerError(f"a query worker could not load the graph: {one_line(message[1])}")
-        self.ready = True
-
-    def stop(self, kill: bool = False) -> None:
-        try:
-            if not kill and self.process.is_alive():
-                self.conn.send(None)
-                self.process.join(2)
-        except (OSError, ValueError):
-            pass
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """Worker processes that each hold the store; a query past its timeout kills its worker."""
-
-    def __init__(self, graph_path: str, size: int):
-        self.graph_path, self.size = graph_path, size
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        workers = [self._spawn() for _ in range(size)]
-        try:
-            for worker in workers:
-                worker.wait_ready()
-        except ServerError:
-            self.close()
-            raise
-        for worker in workers:
-            self._idle.put(worker)
-
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.graph_path)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def _retire(self, worker: _Worker) -> None:
-        worker.stop(kill=True)
-        with self._lock:
-            self._all.discard(worker)
-            if self._closed:
-                return
-        self._idle.put(self._spawn())
-
-    def execute(self, text: str, row_choice, graph_choice, limit: int, timeout: float):
-        """Run a query in a free worker: (status, content type, body, extra headers)."""
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return 503, "text/plain; charset=utf-8", b"every query worker is busy; try again shortly\n", {}
-        try:
-            worker.wait_ready()
-            worker.conn.send((text, row_choice, graph_choice, limit))
-            if worker.conn.poll(timeout):
-                answer = worker.conn.recv()
-                self._idle.put(worker)
-                return answer
-        except (EOFError, OSError, ServerError) as err:
-            self._retire(worker)
-            return 500, "text/plain; charset=utf-8", f"the query worker failed ({err}); it was restarted\n".encode(), {}
-        self._retire(worker)
-        message = (f"the query ran longer than the {timeout:g} s timeout and was stopped. "
-                   "Fix: add a LIMIT or narrow the pattern\n")
-        return 503, "text/plain; charset=utf-8", message.encode(), {}
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
-            worker.stop()
 
 
 # ---------------------------------------------------------------- HTTP
@@ -271,9 +124,15 @@ def negotiate(accept: list[tuple[str, float]], offers: dict, default: str):
 class Handler(BaseHTTPRequestHandler):
     server_version = "ExoKG-SPARQL"
     sys_version = ""
+    disable_nagle_algorithm = True  # the head and body go out as written, not after the client's delayed ACK
     server: "ExoKGServer"
 
     # ---- plumbing
+
+    def setup(self) -> None:
+        self.timeout = self.server.config.read_timeout  # each read (and write) of the socket
+        self.deadline = time.monotonic() + self.server.config.read_timeout  # the whole request
+        super().setup()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         if self.server.config.log:
@@ -325,6 +184,8 @@ class Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
     def _dispatch(self, method: str) -> None:
+        if method != "POST" and not self.server.request_read(self.request):
+            return  # the request came too late or too slowly and its connection was closed
         try:
             self._check_host()
             parts = urllib.parse.urlsplit(self.path)
@@ -346,8 +207,8 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(text, params)
         except Refusal as refusal:
             self._error(refusal.status, refusal.message, refusal.headers)
-        except (ConnectionError, BrokenPipeError):
-            pass
+        except OSError:  # the client went away or stopped reading: nobody to answer
+            self.close_connection = True
         except Exception as err:  # noqa: BLE001 - answer 500 rather than drop the connection
             self._error(500, f"internal error: {type(err).__name__}: {one_line(str(err))}")
 
@@ -372,7 +233,36 @@ class Handler(BaseHTTPRequestHandler):
             raise Refusal(400, f"bad Content-Length {length!r}")
         if size > self.server.config.max_body:
             raise Refusal(413, f"the request body is {size:,} bytes; the limit is {self.server.config.max_body:,}")
-        return self.rfile.read(size)
+        body = self._read_exactly(size)
+        if not self.server.request_read(self.request):
+            raise OSError("the connection was closed at the request deadline")
+        return body
+
+    def _read_exactly(self, size: int) -> bytes:
+        """The ``size`` bytes the Content-Length announced, before the request's deadline; a body
+        that ends short or arrives too slowly is refused (and never run)."""
+        chunks, got = [], 0
+        allowed = self.server.config.read_timeout
+        while got < size:
+            left = self.deadline - time.monotonic()
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                self.connection.settimeout(left)
+                chunk = self.rfile.read1(size - got)
+            except TimeoutError:
+                self.close_connection = True
+                raise Refusal(400, f"the request body stopped at {got:,} of the {size:,} bytes of its Content-Length "
+                                   f"within the {allowed:g} s allowed. Fix: send the whole body at once") from None
+            finally:
+                self.connection.settimeout(allowed)
+            if not chunk:
+                self.close_connection = True
+                raise Refusal(400, f"the request body ended after {got:,} of the {size:,} bytes of its "
+                                   "Content-Length. Fix: send the whole body, or the right Content-Length")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
 
     def _post_query(self, url_params: dict[str, list[str]]) -> str:
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -415,19 +305,12 @@ class Handler(BaseHTTPRequestHandler):
             if iri not in config.allowed_graphs:
                 raise Refusal(403, f"default-graph-uri <{iri}> is refused: this endpoint serves only "
                                    f"<{config.allowed_graphs[0]}> and never loads other graphs")
-        try:
-            check_policy(text)
-        except QueryRefused as err:
-            raise Refusal(403, str(err)) from None
-        except QueryError as err:
-            raise Refusal(400, str(err)) from None
-        if dataset_clauses(text):
-            raise Refusal(403, "FROM / FROM NAMED are refused: this endpoint serves one graph and never loads "
-                               "other graphs. Fix: drop the dataset clause")
+        form = self.server.vet(text)
+        if isinstance(form, tuple):
+            raise Refusal(*form)
         accept = parse_accept(self.headers.get("Accept"))
         row_choice = negotiate(accept, RESULT_MEDIA, "application/sparql-results+json")
         graph_choice = negotiate(accept, GRAPH_MEDIA, "text/turtle")
-        form = query_form(text)
         rows_refused = form in ("SELECT", "ASK") and row_choice is None
         graph_refused = form in ("CONSTRUCT", "DESCRIBE") and graph_choice is None
         if rows_refused or graph_refused:
@@ -446,18 +329,99 @@ class Handler(BaseHTTPRequestHandler):
             "Referrer-Policy": "no-referrer"})
 
 
+def vet(text: str) -> str | None | tuple[int, str]:
+    """The query's form if the endpoint may run it, else (status, message) of the refusal."""
+    try:
+        check_policy(text)
+    except QueryRefused as err:
+        return 403, str(err)
+    except QueryError as err:
+        return 400, str(err)
+    if dataset_clauses(text):
+        return 403, ("FROM / FROM NAMED are refused: this endpoint serves one graph and never loads other graphs. "
+                     "Fix: drop the dataset clause")
+    return query_form(text)
+
+
+def _hang_up(connection: socket.socket) -> None:
+    """End a connection whose handler may be blocked reading it (the read returns at once)."""
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class ExoKGServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address, pool: WorkerPool | None, config: EndpointConfig, page: str):
         self.pool, self.config, self.page = pool, config, page
+        self.request_queue_size = config.backlog
+        # connections still sending their request -> when they will be closed (oldest first)
+        self._pending: OrderedDict[socket.socket, float] = OrderedDict()
+        self._pending_lock = threading.Lock()
+        self._verdicts: OrderedDict[bytes, str | None | tuple[int, str]] = OrderedDict()  # digest of a text -> vet()
         super().__init__(address, Handler)
         host = self.server_address[0]
         try:
             self.loopback = ipaddress.ip_address(host).is_loopback
         except ValueError:
             self.loopback = host == "localhost"
+
+    def vet(self, text: str) -> str | None | tuple[int, str]:
+        """:func:`vet`, remembered for the last texts: clients repeat the same queries, and the
+        checks cost about 0.3 ms each time (measured on a simple query)."""
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+        with self._pending_lock:
+            if key in self._verdicts:
+                self._verdicts.move_to_end(key)
+                return self._verdicts[key]
+        verdict = vet(text)
+        with self._pending_lock:
+            self._verdicts[key] = verdict
+            if len(self._verdicts) > REMEMBERED_VERDICTS:
+                self._verdicts.popitem(last=False)
+        return verdict
+
+    def process_request(self, request, client_address) -> None:
+        """Track the new connection until its request is read; past ``max_pending`` such
+        connections, the oldest is closed, so half-sent requests cannot crowd out new clients."""
+        evicted = []
+        with self._pending_lock:
+            self._pending[request] = time.monotonic() + self.config.read_timeout + 1.0
+            while len(self._pending) > self.config.max_pending:
+                evicted.append(self._pending.popitem(last=False)[0])
+        for connection in evicted:
+            _hang_up(connection)
+        super().process_request(request, client_address)
+
+    def request_read(self, request) -> bool:
+        """The handler read its whole request: False if the connection was closed meanwhile."""
+        with self._pending_lock:
+            return self._pending.pop(request, None) is not None
+
+    def service_actions(self) -> None:
+        """Called by the serving loop several times a second: close connections past their deadline."""
+        now, late = time.monotonic(), []
+        with self._pending_lock:
+            while self._pending and next(iter(self._pending.values())) <= now:
+                late.append(self._pending.popitem(last=False)[0])
+        for connection in late:
+            _hang_up(connection)
+
+    def shutdown_request(self, request) -> None:
+        with self._pending_lock:
+            self._pending.pop(request, None)
+        super().shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        """One line instead of a traceback; a client that went away is not an error."""
+        err = sys.exc_info()[1]
+        if isinstance(err, OSError) or not self.config.log:
+            return
+        sys.stderr.write(f"error: a request from {client_address[0]} failed: {type(err).__name__}: "
+                         f"{one_line(str(err))}\n")
 
     @property
     def url(self) -> str:
@@ -467,71 +431,6 @@ class ExoKGServer(ThreadingHTTPServer):
 
 
 # ---------------------------------------------------------------- the query page
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ExoKG SPARQL</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;max-width:80em}
-textarea{width:100%;height:16em;font:13px monospace}
-table{border-collapse:collapse;margin-top:1em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}#status{margin:.5em 0;color:#555}pre{background:#f7f7f7;padding:.5em;overflow:auto}
-code{background:#f3f3f3}
-</style></head><body>
-<h1>ExoKG SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 over the ExoKG graph (exosomes and cancer drug resistance). Endpoint:
-<code>/sparql</code> (GET or POST). Predeclared prefixes: __PREFIXES__. Limits: __LIMITS__.</p>
-<p><label>Example: <select id="examples"><option value="">choose a named query...</option>__OPTIONS__</select></label>
-<label>Answer as: <select id="accept">
-<option value="application/sparql-results+json">table (SPARQL JSON)</option>
-<option value="text/csv">CSV</option><option value="text/tab-separated-values">TSV</option>
-<option value="application/sparql-results+xml">XML</option>
-<option value="text/turtle">Turtle (CONSTRUCT/DESCRIBE)</option>
-<option value="application/ld+json">JSON-LD (CONSTRUCT/DESCRIBE)</option></select></label>
-<button id="run">Run</button></p>
-<textarea id="query" spellcheck="false">SELECT ?key ?label WHERE { ?e a exo:Drug ; exo:curationKey ?key ; rdfs:label ?label } ORDER BY ?key LIMIT 20</textarea>
-<div id="status"></div><div id="out"></div>
-<script>
-const EXAMPLES = __EXAMPLES__;
-const $ = (id) => document.getElementById(id);
-$("examples").addEventListener("change", (e) => { if (EXAMPLES[e.target.value]) $("query").value = EXAMPLES[e.target.value]; });
-function cell(term) {
-  if (!term) return "";
-  return term.type === "uri" ? "<" + term.value + ">" : term.value;
-}
-async function run() {
-  const out = $("out"); out.textContent = ""; $("status").textContent = "running...";
-  const accept = $("accept").value;
-  const started = performance.now();
-  let response;
-  try {
-    response = await fetch("sparql", {method: "POST", headers: {"Content-Type": "application/sparql-query", "Accept": accept}, body: $("query").value});
-  } catch (err) { $("status").textContent = "request failed: " + err; return; }
-  const text = await response.text();
-  const ms = Math.round(performance.now() - started);
-  const cut = response.headers.get("X-ExoKG-Truncated") ? " (cut at the row limit)" : "";
-  if (!response.ok) { $("status").textContent = "HTTP " + response.status + " in " + ms + " ms"; const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre); return; }
-  const type = response.headers.get("Content-Type") || "";
-  if (type.startsWith("application/sparql-results+json")) {
-    const data = JSON.parse(text);
-    if ("boolean" in data) { $("status").textContent = "ASK: " + data.boolean + " (" + ms + " ms)"; return; }
-    const vars = data.head.vars, rows = data.results.bindings;
-    $("status").textContent = rows.length + " rows in " + ms + " ms" + cut;
-    const table = document.createElement("table"), head = table.insertRow();
-    for (const v of vars) { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }
-    for (const row of rows) { const tr = table.insertRow(); for (const v of vars) tr.insertCell().textContent = cell(row[v]); }
-    out.appendChild(table);
-  } else {
-    $("status").textContent = type + " in " + ms + " ms" + cut;
-    const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre);
-  }
-}
-$("run").addEventListener("click", run);
-$("query").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); });
-</script>
-<p>Ctrl+Enter runs the query. Named queries come from <code>exokg query --list</code>; their example parameters are bound with VALUES.</p>
-</body></html>
-"""
-
 
 def build_page(config: EndpointConfig, source=None) -> str:
     """The query page, with every named query's first example (parameters bound) to pick from."""
@@ -549,7 +448,8 @@ def build_page(config: EndpointConfig, source=None) -> str:
         options.append(f'<option value="{html.escape(name)}">{html.escape(name)}: {html.escape(named.title)}</option>')
     script_json = json.dumps(examples).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     limits = f"{config.timeout:g} s per query, {config.max_rows:,} rows"
-    return (PAGE.replace("__PREFIXES__", html.escape(", ".join(sorted(query_prefixes()))))
+    page = resources.files("graph.server_assets").joinpath("query.html").read_text(encoding="utf-8")
+    return (page.replace("__PREFIXES__", html.escape(", ".join(sorted(query_prefixes()))))
             .replace("__LIMITS__", html.escape(limits)).replace("__OPTIONS__", "".join(options))
             .replace("__EXAMPLES__", script_json))
 
@@ -571,7 +471,8 @@ def make_server(source=None, host: str = "127.0.0.1", port: int = 7879,
                           "(0 picks a free one)") from None
     try:
         server.page = build_page(config, path)
-        server.pool = WorkerPool(path, config.workers)
+        server.pool = WorkerPool(path, config.workers, long_queries=config.long_queries,
+                                 fast_budget=config.fast_budget, queue_timeout=config.queue_timeout)
     except BaseException:
         server.server_close()
         raise
@@ -606,7 +507,8 @@ def serve(source=None, host: str = "127.0.0.1", port: int = 7879, config: Endpoi
     if not server.loopback:
         announce(f"warning: listening on {host}, not a loopback address: anyone who can reach this machine can query it")
     announce(f"ExoKG SPARQL endpoint at {server.url} (query page: {server.url[:-len('sparql')]}); "
-             f"timeout {config.timeout:g} s, at most {config.max_rows:,} rows, {config.workers} worker(s). Ctrl-C stops it.")
+             f"timeout {config.timeout:g} s, at most {config.max_rows:,} rows, {config.workers} worker(s), "
+             f"{config.long_queries} long-query place(s). Ctrl-C stops it.")
     def stop(signum, frame):  # SIGTERM stops like Ctrl-C: workers are shut down, the port freed
         raise KeyboardInterrupt
 

@@ -29,11 +29,11 @@ GROUPS = {
     "core": "errors vocab terms identifiers ontology model output",
     "ingest": "curation rdf build validate",
     "store": "store stats entities coverage projection hierarchy",
-    "use": "sparql query competency server remote hops paths paths_render explain viz export commands cli",
+    "use": "sparql query competency querypool server remote hops paths paths_render explain viz export commands cli",
 }
 BUILDS_ON = {"ingest": ["core"], "store": ["ingest"], "use": ["store"]}  # group -> the groups it builds on directly
 COMMAND_LINE = {"commands", "cli"}
-NOT_CODE = {"__init__", "owl", "data", "queries"}  # package data: the ontology, curated tables, SPARQL files
+NOT_CODE = {"__init__", "owl", "data", "queries", "server_assets"}  # package data: the ontology, curated tables, SPARQL files
 PACKAGE = Path(__file__).resolve().parents[1] / "graph"
 GROUP_OF = {module: group for group, names in GROUPS.items() for module in names.split()}
 

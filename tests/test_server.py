@@ -5,6 +5,8 @@ import csv
 import http.client
 import io
 import json
+import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,7 +29,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def server(graph_file):
-    config = EndpointConfig(timeout=1.5, max_rows=MAX_ROWS, workers=2, max_body=20_000, log=False)
+    config = EndpointConfig(timeout=1.5, max_rows=MAX_ROWS, workers=2, max_body=20_000, log=False, read_timeout=2.0)
     with running(graph_file, port=0, config=config) as srv:
         yield srv
 
@@ -227,6 +229,108 @@ def test_post_without_length_is_refused(server):
     response = conn.getresponse()
     assert response.status == 411
     conn.close()
+
+
+def connect(server) -> socket.socket:
+    return socket.create_connection(server.server_address[:2], timeout=10)
+
+
+def read_answer(sock: socket.socket) -> tuple[int, str]:
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(10)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+HEAD = b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+
+
+@pytest.mark.parametrize("close_early", [True, False], ids=["client-half-closes", "client-stays-silent"])
+def test_a_truncated_post_body_is_refused_not_run(server, close_early):
+    body = b"ASK { ?d a exo:Drug } # then more"  # what arrives is a valid query: it must still not run
+    with connect(server) as sock:
+        sock.sendall(HEAD + f"Content-Length: {len(body) + 40}\r\n\r\n".encode() + body)
+        if close_early:
+            sock.shutdown(socket.SHUT_WR)  # the body ends here: 40 bytes short
+        status, answer = read_answer(sock)  # the silent client is answered at the request deadline
+    assert status == 400, answer
+    assert f"{len(body)} of the {len(body) + 40} bytes" in answer and "Fix:" in answer
+
+
+def test_a_post_body_sent_in_pieces_is_read_whole(server):
+    body = DRUGS.encode()
+    with connect(server) as sock:
+        sock.sendall(HEAD + f"Accept: text/csv\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+        for start in range(0, len(body), 16):
+            sock.sendall(body[start:start + 16])
+        status, answer = read_answer(sock)
+    assert status == 200 and answer.split()[1:] == keys(client(server, DRUGS).queryAndConvert()["results"]["bindings"])
+
+
+def test_idle_and_half_sent_connections_do_not_block_others(server):
+    idle = [connect(server) for _ in range(100)]
+    idle += [connect(server) for _ in range(100)]
+    for sock in idle[100:]:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finished
+    try:
+        for _ in range(5):
+            assert client(server, "ASK { ?d a exo:Drug }").queryAndConvert()["boolean"] is True
+        # past the 2 s request deadline the server closes every one of them, unanswered
+        assert all(closed_by_server(sock) for sock in idle)
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_past_max_pending_the_oldest_half_sent_connections_are_closed(graph_file):
+    config = EndpointConfig(workers=1, log=False, max_pending=50, read_timeout=60.0)
+    with running(graph_file, port=0, config=config) as srv:
+        stalled = [connect(srv) for _ in range(300)]
+        try:
+            for sock in stalled:
+                sock.sendall(b"GET /sparql HTTP/1.1\r\n")
+            assert client(srv, "ASK { ?d a exo:Drug }").queryAndConvert()["boolean"] is True
+            assert all(closed_by_server(sock) for sock in stalled[:200])  # long before their 60 s deadline
+        finally:
+            for sock in stalled:
+                sock.close()
+
+
+def test_slow_queries_do_not_starve_simple_ones(graph_file):
+    """Four clients repeat a query that never ends in time while another asks simple ones: every
+    simple query is answered (two workers; the endpoint before its long-query lane refused them)."""
+    config = EndpointConfig(timeout=3.0, workers=2, long_queries=1, fast_budget=0.3, log=False)
+    with running(graph_file, port=0, config=config) as srv:
+        done, slow_answers = threading.Event(), []
+
+        def pathological():
+            while not done.is_set():
+                conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=60)
+                conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": SLOW}))
+                slow_answers.append(conn.getresponse().status)
+                conn.close()
+
+        threads = [threading.Thread(target=pathological) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            answers = [client(srv, DRUGS).queryAndConvert() for _ in range(40)]
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join(30)
+        assert all(keys(a["results"]["bindings"]) == keys(answers[0]["results"]["bindings"]) for a in answers)
+        assert len(answers[0]["results"]["bindings"]) == 5
+        assert slow_answers and set(slow_answers) == {503}  # stopped at the timeout or refused, never run to the end
 
 
 def test_wrong_path_with_sparqlwrapper(server):

@@ -313,15 +313,19 @@ def neighbors_command(entity, hops, relations, fmt, graph_source, endpoint, name
               help="Rows (or triples) returned at most; longer answers are cut and flagged.")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Queries run at the same time (each in its own process).")
+@click.option("--long-queries", type=click.IntRange(0, 16), default=2, show_default=True,
+              help="Queries that ran past 0.25 s allowed to go on at once, at lower priority (0: no such lane, "
+                   "every query may hold a worker for the whole timeout).")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
-def serve_command(graph_source, host, port, timeout, max_rows, workers, quiet):
+def serve_command(graph_source, host, port, timeout, max_rows, workers, long_queries, quiet):
     """A read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql, with a query page at /.
 
     Updates, SERVICE and other graphs are refused; each query has a timeout and a row limit.
     """
     from ..server import EndpointConfig, serve
 
-    config = EndpointConfig(timeout=timeout, max_rows=max_rows, workers=workers, log=not quiet)
+    config = EndpointConfig(timeout=timeout, max_rows=max_rows, workers=workers, long_queries=long_queries,
+                            log=not quiet)
     serve(graph_source, host=host, port=port, config=config,
           announce=lambda message: click.echo(message, err=True))
 
