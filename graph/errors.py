@@ -70,3 +70,11 @@ class FormatError(ExoKGError):
 
 class ValidationFailed(ExoKGError):
     """SHACL validation found violations."""
+
+
+class StoreError(ExoKGError):
+    """An on-disk store is missing, unreadable, foreign or could not be written."""
+
+
+class LoadError(ExoKGError):
+    """An RDF file given to ``exokg load`` cannot be read or parsed."""

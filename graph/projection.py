@@ -22,7 +22,7 @@ import networkx as nx
 from .entities import entity_index
 from .model import QUALIFIERS
 from .ontology import load_ontology
-from .store import file_stamp, graph_file, open_store
+from .store import UNION, open_store, store_stamp
 from .terms import term_value
 from .vocab import EXO, PREFIXES
 
@@ -46,23 +46,23 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
     >>> all("relation" in d and "sign" in d for _, _, d in G.edges(data=True))
     True
     """
-    return _projection(file_stamp(graph_file(source)))
+    return _projection(store_stamp(source))
 
 
 @lru_cache(maxsize=4)
-def _projection(stamp: tuple[str, int, int]) -> nx.MultiDiGraph:
-    store = open_store(stamp[0])
+def _projection(stamp: str) -> nx.MultiDiGraph:
+    store = open_store(stamp)
     ontology = load_ontology()
     relations = {str(r.iri): r for r in ontology.relations.values()}
     G = nx.MultiDiGraph()
-    for record in entity_index(stamp[0]).records:
+    for record in entity_index(stamp).records:
         G.add_node(record.iri, key=record.key, label=record.label, type=record.type, curie=record.curie,
                    mapped=record.mapped, synonyms=list(record.synonyms))
-    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES)}
-    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES)}
+    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES, **UNION)}
+    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES, **UNION)}
 
     assertions: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES):
+    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES, **UNION):
         assertions[s["a"].value][s["p"].value].append(term_value(s["o"]))
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -83,5 +83,5 @@ def _projection(stamp: tuple[str, int, int]) -> nx.MultiDiGraph:
             references=sorted(references[r] for r in props.get(str(EXO.citesReference), [])),
             summary=props[str(EXO.curatorSummary)][0], context=context,
         )
-    G.graph["source"] = stamp[0]
+    G.graph["source"] = stamp
     return G

@@ -604,7 +604,7 @@ def run_query(text: str, source=None, *, store: ox.Store | None = None, bindings
 def execute(store: ox.Store, text: str, *, limit: int | None = None, form: str | None = None) -> QueryResult:
     """Parse and run ``text`` on ``store`` (no policy checks: call :func:`check_policy` first)."""
     try:
-        answer = store.query(text, prefixes=query_prefixes())
+        answer = store.query(text, prefixes=query_prefixes(), use_default_graph_as_union=True)  # + loaded graphs
         return from_pyoxigraph(answer, limit)
     except SyntaxError as err:
         raise explain_syntax_error(text, str(err)) from None

@@ -491,7 +491,7 @@ def run_construct(query: str, source: Path | str | None = None) -> list:
 
     check_policy(query)  # no SPARQL Update, no SERVICE: drawing a query never calls another host
     try:
-        result = open_store(source).query(query, prefixes=PREFIXES)
+        result = open_store(source).query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as err:
         raise QueryError(f"the query does not parse: {str(err).splitlines()[0]}. Fix: correct the SPARQL") from None
     if not isinstance(result, ox.QueryTriples):
