@@ -4,7 +4,6 @@ once, and a corrupt or foreign store is a one-line error."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
