@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ResolutionError
-from .store import UNION, open_store, store_stamp
+from .store import open_store, query_options, store_stamp
 from .terms import normalize_name
 from .vocab import PREFIXES
 
@@ -140,9 +140,13 @@ def entity_index(source: Path | str | None = None, *, engine=None) -> EntityInde
     return _entity_index(store_stamp(source))
 
 
+def _query(store, text):
+    return store.query(text, prefixes=PREFIXES, **query_options(store))
+
+
 @lru_cache(maxsize=4)
 def _entity_index(stamp: str) -> EntityIndex:
-    return EntityIndex(records(open_store(stamp).query(ENTITY_QUERY, prefixes=PREFIXES, **UNION)))
+    return EntityIndex(records(_query(open_store(stamp), ENTITY_QUERY)))
 
 
 def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,

@@ -191,11 +191,12 @@ def context_values(broader: Mapping, node: Hashable, generic: Collection = ()) -
 
 @lru_cache(maxsize=4)
 def _load_broader(stamp: str) -> dict[str, tuple[str, ...]]:
-    from .store import UNION, open_store
+    from .store import open_store, query_options
 
     result: dict[str, list[str]] = {}
     query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"
-    for row in open_store(stamp).query(query, **UNION):
+    store = open_store(stamp)
+    for row in store.query(query, **query_options(store)):
         result.setdefault(row["c"].value, []).append(row["p"].value)
     return {c: tuple(sorted(p)) for c, p in result.items()}
 

@@ -22,11 +22,11 @@ import networkx as nx
 from .entities import entity_index
 from .model import QUALIFIERS
 from .ontology import load_ontology
-from .store import UNION, open_store, store_stamp
+from .store import open_store, query_options, store_stamp
 from .terms import term_value
-from .vocab import EXO, PREFIXES
+from .vocab import EXO_NS, PREFIXES
 
-_COLUMN_BY_PREDICATE = {str(q.predicate): q.column for q in QUALIFIERS}
+_COLUMN_BY_PREDICATE = {q.uri: q.column for q in QUALIFIERS}
 
 ASSERTION_QUERY = """
 SELECT ?a ?p ?o WHERE { ?a a exo:Assertion ; ?p ?o . }
@@ -52,36 +52,37 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
 @lru_cache(maxsize=4)
 def _projection(stamp: str) -> nx.MultiDiGraph:
     store = open_store(stamp)
+    options = query_options(store)
     ontology = load_ontology()
-    relations = {str(r.iri): r for r in ontology.relations.values()}
+    relations = {r.uri: r for r in ontology.relations.values()}
     G = nx.MultiDiGraph()
     for record in entity_index(stamp).records:
         G.add_node(record.iri, key=record.key, label=record.label, type=record.type, curie=record.curie,
                    mapped=record.mapped, synonyms=list(record.synonyms))
-    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES, **UNION)}
-    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES, **UNION)}
+    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES, **options)}
+    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES, **options)}
 
     assertions: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES, **UNION):
+    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES, **options):
         assertions[s["a"].value][s["p"].value].append(term_value(s["o"]))
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     for iri in sorted(assertions):
         props = assertions[iri]
         relation = relations[props[rdf + "predicate"][0]]
-        section_number, section_title = sections[props[str(EXO.section)][0]]
+        section_number, section_title = sections[props[EXO_NS + "section"][0]]
         context = {}
         for predicate, column in _COLUMN_BY_PREDICATE.items():
             if props.get(predicate):
                 context[column] = sorted(props[predicate])
-        table_rows = props.get(str(EXO.tableRow), [])
+        table_rows = props.get(EXO_NS + "tableRow", [])
         G.add_edge(
             props[rdf + "subject"][0], props[rdf + "object"][0], key=iri.rsplit("/", 1)[-1],
             relation=relation.name, relation_label=relation.label, sign=relation.sign, symmetric=relation.symmetric,
             assertion=iri, section=section_number, section_title=section_title,
             table_row=table_rows[0] if table_rows else None,
-            references=sorted(references[r] for r in props.get(str(EXO.citesReference), [])),
-            summary=props[str(EXO.curatorSummary)][0], context=context,
+            references=sorted(references[r] for r in props.get(EXO_NS + "citesReference", [])),
+            summary=props[EXO_NS + "curatorSummary"][0], context=context,
         )
     G.graph["source"] = stamp
     return G

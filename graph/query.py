@@ -70,10 +70,11 @@ class ParameterError(QueryError):
 
 @lru_cache(maxsize=1)
 def query_prefixes() -> dict[str, str]:
-    """Prefixes every query may use without declaring them: the ontology's and the identifiers'."""
-    from .build import jsonld_context
-
-    return dict(jsonld_context())
+    """Prefixes every query may use without declaring them: the ontology's and the identifiers'
+    (the shipped JSON-LD context, which a test keeps equal to :func:`graph.build.jsonld_context`)."""
+    text = resources.files("graph.data").joinpath("context.jsonld").read_text(encoding="utf-8")
+    context = json.loads(text)
+    return dict(context.get("@context", context))
 
 
 def compact(iri: str) -> str:
@@ -604,7 +605,9 @@ def run_query(text: str, source=None, *, store: ox.Store | None = None, bindings
 def execute(store: ox.Store, text: str, *, limit: int | None = None, form: str | None = None) -> QueryResult:
     """Parse and run ``text`` on ``store`` (no policy checks: call :func:`check_policy` first)."""
     try:
-        answer = store.query(text, prefixes=query_prefixes(), use_default_graph_as_union=True)  # + loaded graphs
+        from .store import query_options  # the union of all graphs once a file was loaded
+
+        answer = store.query(text, prefixes=query_prefixes(), **query_options(store))
         return from_pyoxigraph(answer, limit)
     except SyntaxError as err:
         raise explain_syntax_error(text, str(err)) from None
@@ -726,13 +729,13 @@ def coerce(param: Param, value: str, source=None, *, engine=None):
         return term
     if param.kind in ("relation", "class"):
         from .ontology import load_ontology
-        from .vocab import EXO
+        from .vocab import EXO_NS
 
         ontology = load_ontology()
         try:
             if param.kind == "relation":
-                return ox.NamedNode(str(ontology.relations[ontology.relation_named(value)].iri))
-            return ox.NamedNode(str(EXO._NS) + ontology.class_named(value))
+                return ox.NamedNode(ontology.relations[ontology.relation_named(value)].uri)
+            return ox.NamedNode(EXO_NS + ontology.class_named(value))
         except OntologyNameError as err:
             raise ParameterError(f"parameter '{param.name}': {err}") from None
     raise ParameterError(f"parameter '{param.name}' has unknown kind '{param.kind}'")

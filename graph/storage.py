@@ -25,17 +25,17 @@ STORE = "store"
 VERSIONS = ".store"
 LOCK = ".store.lock"
 GRAPH_BASE = "https://w3id.org/exokg/graph/"
-ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
 DESCRIPTION_GRAPH = ox.NamedNode(GRAPH_BASE + "exokg")
 DATASET_IRI = ox.NamedNode("https://w3id.org/exokg/dataset/exokg")
 
 
 def add_ontology(store: ox.Store) -> None:
-    """Bulk-load the packaged ontology into its named graph of ``store``."""
+    """Bulk-load the packaged ontology into the default graph of ``store``, beside the data (so
+    that relation labels, signs and the class hierarchy join the data in plain SPARQL)."""
     from importlib import resources
 
     text = resources.files("graph.owl").joinpath("exokg.ttl").read_bytes()
-    store.bulk_load(text, format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
+    store.bulk_load(text, format=ox.RdfFormat.TURTLE)
 
 
 @contextmanager
@@ -136,8 +136,8 @@ def _new_version(build_dir: Path | str, fresh: bool):
 
 
 def write_build_store(build_dir: Path | str, data, description: bytes) -> None:
-    """Publish a new store for a build: ``data`` (N-Triples bytes or a path) in the default graph,
-    the ontology and ``description`` (Turtle) in their named graphs, and every graph that
+    """Publish a new store for a build: ``data`` (N-Triples bytes or a path) and the ontology in
+    the default graph, ``description`` (Turtle) in its named graph, and every graph that
     ``exokg load`` had added to the previous store, carried over."""
     with _new_version(build_dir, fresh=True) as (store, previous):
         if isinstance(data, (str, Path)):
@@ -156,7 +156,7 @@ def _carry_loaded_graphs(previous: Path, store: ox.Store) -> None:
     except (OSError, RuntimeError):
         return  # an unreadable previous store has nothing to carry over
     for graph in sorted(old.named_graphs(), key=str):
-        if graph not in (ONTOLOGY_GRAPH, DESCRIPTION_GRAPH):
+        if graph != DESCRIPTION_GRAPH:
             store.bulk_extend(old.quads_for_pattern(None, None, None, graph))
 
 

@@ -6,13 +6,14 @@ of loading the graph again. How versions of it are written atomically is :mod:`g
 
 What the store holds:
 
-* the default graph: the curated review (exactly the triples of ``exokg.nt``);
-* ``https://w3id.org/exokg/graph/ontology``: the ontology (relation labels, signs, the class
-  hierarchy), queryable beside the data;
+* the default graph: the curated review (the triples of ``exokg.nt``) and the ontology (relation
+  labels, signs, the class hierarchy), as before the store was on disk;
 * ``https://w3id.org/exokg/graph/exokg``: the build's dataset description (``void.ttl``);
 * one named graph per loaded file (``exokg load``), with its own description.
 
-Queries see the union of all of these (:data:`UNION`); ``GRAPH <...>`` picks one source.
+Once a file is loaded, queries see the union of all graphs (:func:`query_options`): the user
+loads a graph to query it beside ExoKG; ``GRAPH <...>`` still picks one source. Without loaded
+graphs queries read the default graph alone, which is measured 1.5-2x faster on disk.
 
 ``source`` may name a build folder, a store directory, or an RDF file (.nt, .ttl); a file gets
 a store of its own, cached under ``$EXOKG_CACHE/stores/`` by the SHA-256 of its content.
@@ -34,12 +35,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import GraphNotFoundError, StoreError
-from .storage import (DESCRIPTION_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, STORE, VERSIONS, lock, add_ontology,  # noqa: F401
-                      current_version, sidecar, writable_store)
+from .storage import (DESCRIPTION_GRAPH, GRAPH_BASE, STORE, VERSIONS, add_ontology, current_version,  # noqa: F401
+                      lock, sidecar, writable_store)
 
 FORMATS_BY_SUFFIX = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
 UNION = {"use_default_graph_as_union": True}
-"""Keyword arguments of ``Store.query`` that make the default graph the union of all graphs."""
+
+
+def query_options(store: ox.Store) -> dict:
+    """Keyword arguments for ``store.query``: the union of all graphs once a file has been loaded
+    (any named graph besides the build's description), else nothing."""
+    return UNION if any(g != DESCRIPTION_GRAPH for g in store.named_graphs()) else {}
 
 
 def cache_root() -> Path:

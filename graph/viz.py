@@ -487,11 +487,12 @@ def run_construct(query: str, source: Path | str | None = None) -> list:
     import pyoxigraph as ox
 
     from .query import check_policy
-    from .store import open_store
+    from .store import open_store, query_options
 
     check_policy(query)  # no SPARQL Update, no SERVICE: drawing a query never calls another host
     try:
-        result = open_store(source).query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        store = open_store(source)
+        result = store.query(query, prefixes=PREFIXES, **query_options(store))
     except SyntaxError as err:
         raise QueryError(f"the query does not parse: {str(err).splitlines()[0]}. Fix: correct the SPARQL") from None
     if not isinstance(result, ox.QueryTriples):
