@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ResolutionError
-from .store import open_store, query_options, store_stamp
+from .store import cached_beside, open_store, query_options, store_stamp
 from .terms import normalize_name
 from .vocab import PREFIXES
 
@@ -146,7 +146,8 @@ def _query(store, text):
 
 @lru_cache(maxsize=4)
 def _entity_index(stamp: str) -> EntityIndex:
-    return EntityIndex(records(_query(open_store(stamp), ENTITY_QUERY)))
+    return cached_beside(stamp, "entities", __file__,
+                         lambda: EntityIndex(records(_query(open_store(stamp), ENTITY_QUERY))))
 
 
 def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,

@@ -9,7 +9,8 @@ from qualifier column (``cancer``, ``drug``, ``cell_line``, ``donor_cell``, ``re
 entity IRIs or literal values. Publications, sections and assertion nodes are not nodes here:
 loading the whole RDF graph into networkx costs 20x more than this projection (shared/notes).
 
-Built once per graph file and cached; treat the result as read-only (copy it to modify).
+Computed once per store version and kept on disk beside it (:func:`graph.store.cached_beside`),
+so a command starts from the pickle; treat the result as read-only (copy it to modify).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import networkx as nx
 from .entities import entity_index
 from .model import QUALIFIERS
 from .ontology import load_ontology
-from .store import open_store, query_options, store_stamp
+from .store import cached_beside, open_store, query_options, store_stamp
 from .terms import term_value
 from .vocab import EXO_NS, PREFIXES
 
@@ -51,6 +52,10 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
 
 @lru_cache(maxsize=4)
 def _projection(stamp: str) -> nx.MultiDiGraph:
+    return cached_beside(stamp, "projection", __file__, lambda: _compute(stamp))
+
+
+def _compute(stamp: str) -> nx.MultiDiGraph:
     store = open_store(stamp)
     options = query_options(store)
     ontology = load_ontology()

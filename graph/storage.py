@@ -13,7 +13,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,8 +73,8 @@ def _point(build_dir: Path, version: Path) -> None:
     """Make DIR/store point at ``version`` in one atomic rename."""
     link = build_dir / STORE
     if link.is_dir() and not link.is_symlink():  # a plain store directory: keep it as a version
-        os.rename(link, build_dir / VERSIONS / f"plain-{uuid.uuid4().hex[:8]}")
-    tmp = build_dir / f".{STORE}-link-{uuid.uuid4().hex[:8]}"
+        os.rename(link, build_dir / VERSIONS / f"plain-{os.urandom(4).hex()}")
+    tmp = build_dir / f".{STORE}-link-{os.urandom(4).hex()}"
     os.symlink(os.path.relpath(version, build_dir), tmp)
     os.replace(tmp, link)
 
@@ -114,7 +113,7 @@ def _new_version(build_dir: Path | str, fresh: bool):
         versions.mkdir(exist_ok=True)
         current = current_version(build_dir)
         _sweep(versions, current)  # leftovers of writers that were killed
-        target = versions / uuid.uuid4().hex[:16]
+        target = versions / os.urandom(8).hex()
         try:
             if current is not None and not fresh:
                 _link_copy(current, target)

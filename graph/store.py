@@ -28,7 +28,6 @@ import hashlib
 import os
 import shutil
 import time
-import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -148,7 +147,7 @@ def _file_store(path: Path) -> Path:
     with lock(folder.parent / (folder.name + ".lock")):
         if is_store_dir(folder):
             return folder
-        tmp = folder.parent / f".tmp-{folder.name}-{uuid.uuid4().hex[:8]}"
+        tmp = folder.parent / f".tmp-{folder.name}-{os.urandom(4).hex()}"
         try:
             store = ox.Store(str(tmp))
             try:
@@ -209,3 +208,32 @@ def load_rdflib(source: Path | str | None = None):
     graph = Graph()
     graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     return graph
+
+
+# ---------------------------------------------------------------- derived data cached beside a store version
+
+
+def cached_beside(location: Path | str, name: str, code_file: str, compute):
+    """``compute()``, kept on disk beside the store version at ``location`` (a pickle named after
+    ``name`` and a digest of ``code_file``, the module that computes it, so a code change
+    recomputes it). A store version never changes, and each has its own files, removed with
+    it; a file that cannot be read or written is recomputed or skipped, never an error. The
+    pickles are ExoKG's own, written next to the store: open build folders you trust."""
+    import pickle
+
+    code = hashlib.sha256(Path(code_file).read_bytes()).hexdigest()[:12]
+    path = sidecar(location, f"{name}-{code}.pickle")
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError):
+        pass
+    value = compute()
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
+    try:
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return value

@@ -4,6 +4,7 @@ once, and a corrupt or foreign store is a one-line error."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import signal
 import subprocess
@@ -195,3 +196,22 @@ def test_read_only_commands_start_lean(built_dir, args):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()  # it answered
     assert "HEAVY []" in done.stderr
+
+
+def test_entity_index_and_projection_are_kept_beside_their_store_version(folder):
+    from graph.entities import _entity_index
+    from graph.projection import _compute
+
+    exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)
+    version = store_location(folder)
+    kept = sorted(p.name.split(".", 1)[1].split("-")[0] for p in version.parent.glob(version.name + ".*.pickle"))
+    assert kept == ["entities", "projection"]
+    cached = pickle.loads(next(version.parent.glob(version.name + ".projection-*.pickle")).read_bytes())
+    fresh = _compute(str(version))
+    assert sorted(cached.edges(keys=True, data=True), key=repr) == sorted(fresh.edges(keys=True, data=True), key=repr)
+    assert dict(cached.nodes(data=True)) == dict(fresh.nodes(data=True))
+    assert len(_entity_index(str(version))) == len(fresh)
+    exokg("build", "--out", folder)  # a new version: the old one's files go with it
+    assert not list(version.parent.glob(version.name + "*"))
+    exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)
+    assert len(list(store_location(folder).parent.glob("*.pickle"))) == 2
