@@ -77,7 +77,7 @@ def median_time(args: list[str], runs: int) -> float:
     return statistics.median(measure(args)[0] for _ in range(runs))
 
 
-def bench_size(work: Path, base: Path, size: int, runs: int) -> dict:
+def bench_size(work: Path, base: Path, size: int, runs: int, skip: tuple[str, ...] = ()) -> dict:
     fixture = work / f"scale-{size}.nt"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_scale_fixture.py"), "--graph", str(base),
                     "--triples", str(size), "-o", str(fixture)], check=True, stdout=subprocess.DEVNULL)
@@ -102,6 +102,8 @@ def bench_size(work: Path, base: Path, size: int, runs: int) -> dict:
         "bare_query_s": round(median_time(bare, runs), 2),
     }
     for name, args in COMMANDS.items():
+        if name in skip:
+            continue
         result[f"{name}_s"] = round(median_time([*EXOKG, *args, "--graph", folder], runs), 2)
     result["path_warm_s"] = result.pop("path_s")
     result["resistance_vs_bare"] = round(result["resistance_s"] / result["bare_query_s"], 2)
@@ -114,6 +116,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3, help="runs per cold command (median)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--skip", nargs="*", default=[], choices=[c for c in COMMANDS if c != "path"],
+                        help="cold commands not to time (find is slow on large fixtures with many matches)")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +128,7 @@ def main() -> None:
         print(json.dumps({"curated_build_s": round(build_s, 2), "curated_build_peak_mb": round(build_mb),
                           "curated_raw_bulk_load_s": round(raw_s, 2)}), flush=True)
         for size in args.sizes:
-            results.append(bench_size(work, base, size, args.runs))
+            results.append(bench_size(work, base, size, args.runs, tuple(args.skip)))
             print(json.dumps(results[-1]), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
