@@ -6,9 +6,15 @@ projection (:mod:`graph.store`, :mod:`graph.entities`, :mod:`graph.projection`) 
 (:mod:`graph.query`, :mod:`graph.competency`, :mod:`graph.paths`, :mod:`graph.explain`,
 :mod:`graph.viz`, :mod:`graph.export`). Imports run one way, down that list.
 """
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("exokg")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str):
+    # importlib.metadata costs ~50 ms to import: only pay for it when the version is asked for
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("exokg")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            return "0.0.0"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

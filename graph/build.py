@@ -213,6 +213,9 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None) -> 
     digest = data_digest(data)
     files = serialize_all(graph, curation, digest)
     if out_dir is not None:
+        from .storage import write_build_store
+
+        write_build_store(out_dir, files["exokg.nt"], files["void.ttl"])  # the store first: a failure keeps the old one
         write_atomically(Path(out_dir), files)
     return BuildResult(out_dir=Path(out_dir) if out_dir is not None else None, files=files, triples=len(graph),
                        entities=len(curation.entities), statements=len(curation.statements), digest=digest,

@@ -17,7 +17,7 @@ from .errors import CurationError, ExoKGError
 # commands runs, so `exokg stats` does not pay for pySHACL, pyvis or the export writers
 # (a test checks this table against each module's COMMANDS list).
 COMMAND_MODULES = {
-    "build": "core", "validate": "core", "stats": "core", "coverage": "core",
+    "build": "core", "load": "core", "validate": "core", "stats": "core", "coverage": "core",
     "query": "query", "find": "query", "show": "query", "resistance": "query", "biomarkers": "query",
     "therapies": "query", "neighbors": "query", "serve": "query", "push": "query",
     "path": "paths", "explain": "paths",

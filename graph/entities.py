@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ResolutionError
-from .store import file_stamp, graph_file, open_store
+from .store import cached_beside, open_store, query_options, store_stamp
 from .terms import normalize_name
 from .vocab import PREFIXES
 
@@ -129,7 +129,7 @@ def records(rows) -> list[EntityRecord]:
 
 
 def entity_index(source: Path | str | None = None, *, engine=None) -> EntityIndex:
-    """The entity index of a graph (default: the packaged build), cached per file.
+    """The entity index of a graph (default: the packaged build), cached per store version.
 
     With a remote ``engine`` (one with an ``entity_index()`` method, such as
     :class:`graph.remote.RemoteEndpoint`), the index of the graph that engine serves, so names
@@ -137,12 +137,17 @@ def entity_index(source: Path | str | None = None, *, engine=None) -> EntityInde
     """
     if hasattr(engine, "entity_index"):
         return engine.entity_index()
-    return _entity_index(file_stamp(graph_file(source)))
+    return _entity_index(store_stamp(source))
+
+
+def _query(store, text):
+    return store.query(text, prefixes=PREFIXES, **query_options(store))
 
 
 @lru_cache(maxsize=4)
-def _entity_index(stamp: tuple[str, int, int]) -> EntityIndex:
-    return EntityIndex(records(open_store(stamp[0]).query(ENTITY_QUERY, prefixes=PREFIXES)))
+def _entity_index(stamp: str) -> EntityIndex:
+    return cached_beside(stamp, "entities", __file__,
+                         lambda: EntityIndex(records(_query(open_store(stamp), ENTITY_QUERY))))
 
 
 def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,

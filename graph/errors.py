@@ -90,3 +90,11 @@ class ValidationFailed(ExoKGError):
 
 class ServerError(ExoKGError):
     """The SPARQL endpoint cannot start (port taken, graph missing, workers failing)."""
+
+
+class StoreError(ExoKGError):
+    """An on-disk store is missing, unreadable, foreign or could not be written."""
+
+
+class LoadError(ExoKGError):
+    """An RDF file given to ``exokg load`` cannot be read or parsed."""

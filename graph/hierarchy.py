@@ -76,18 +76,19 @@ def context_values(broader: Mapping, node: Hashable, generic: Collection = ()) -
 
 
 @lru_cache(maxsize=4)
-def _load_broader(stamp: tuple[str, int, int]) -> dict[str, tuple[str, ...]]:
-    from .store import open_store
+def _load_broader(stamp: str) -> dict[str, tuple[str, ...]]:
+    from .store import open_store, query_options
 
     result: dict[str, list[str]] = {}
     query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"
-    for row in open_store(stamp[0]).query(query):
+    store = open_store(stamp)
+    for row in store.query(query, **query_options(store)):
         result.setdefault(row["c"].value, []).append(row["p"].value)
     return {c: tuple(sorted(p)) for c, p in result.items()}
 
 
 def load_broader(source: Path | str | None = None) -> dict[str, tuple[str, ...]]:
     """The ``skos:broader`` links of the graph at ``source`` as child IRI -> parent IRIs (cached)."""
-    from .store import file_stamp, graph_file
+    from .store import store_stamp
 
-    return _load_broader(file_stamp(graph_file(source)))
+    return _load_broader(store_stamp(source))

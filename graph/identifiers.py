@@ -18,8 +18,6 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-import curies
-
 from .errors import IdentifierError
 
 
@@ -30,7 +28,10 @@ def prefix_records() -> dict[str, dict]:
 
 
 @lru_cache(maxsize=1)
-def converter() -> curies.Converter:
+def converter():
+    """The :class:`curies.Converter` of every prefix (curies is imported on first use)."""
+    import curies
+
     return curies.Converter.from_prefix_map(
         {prefix: record["uri_prefix"] for prefix, record in prefix_records().items()}
     )

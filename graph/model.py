@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .identifiers import curie_to_iri
-from .vocab import ENTITY, EXO, PUBLICATION, REVIEW_PMC
+from .vocab import ENTITY_NS, EXO_NS, PUBLICATION_NS, REVIEW_PMC
 
 REFERENCE_RANGE = range(1, 218)  # the review cites references 1-217
 BIOMARKER_ROLES = ("diagnostic", "prognostic", "predictive", "monitoring")
@@ -34,23 +34,35 @@ class Qualifier:
     """A context column of the statement table and the assertion property it becomes."""
 
     column: str
-    predicate: object
+    name: str  # local name of the assertion property in the ontology
     allowed_types: tuple[str, ...] = ()  # for entity-valued qualifiers
     values: tuple[str, ...] = ()  # for enumerated literal qualifiers
 
+    @property
+    def uri(self) -> str:
+        """The property's IRI as a plain string."""
+        return EXO_NS + self.name
+
+    @property
+    def predicate(self):
+        """The property as an rdflib term (imports rdflib)."""
+        from .vocab import EXO
+
+        return EXO[self.name]
+
 
 QUALIFIERS: tuple[Qualifier, ...] = (
-    Qualifier("cancer", EXO.cancerType, ("CancerType",)),
-    Qualifier("drug", EXO.drug, ("Drug",)),
-    Qualifier("cell_line", EXO.cellLine, ("CellLine",)),
-    Qualifier("donor_cell", EXO.donorCell, ("CellType", "CellLine")),
-    Qualifier("recipient_cell", EXO.recipientCell, ("CellType", "CellLine")),
-    Qualifier("body_fluid", EXO.bodyFluid, ("BodyFluid",)),
-    Qualifier("mechanism", EXO.mechanism, ("Pathway", "BiologicalProcess", "NonCodingRNA", "GeneOrProtein",
-                                           "ChemicalEntity", "CellType")),
-    Qualifier("biomarker_role", EXO.biomarkerRole, values=BIOMARKER_ROLES),
-    Qualifier("model", EXO.model, values=MODELS),
-    Qualifier("direction", EXO.direction, values=DIRECTIONS),
+    Qualifier("cancer", "cancerType", ("CancerType",)),
+    Qualifier("drug", "drug", ("Drug",)),
+    Qualifier("cell_line", "cellLine", ("CellLine",)),
+    Qualifier("donor_cell", "donorCell", ("CellType", "CellLine")),
+    Qualifier("recipient_cell", "recipientCell", ("CellType", "CellLine")),
+    Qualifier("body_fluid", "bodyFluid", ("BodyFluid",)),
+    Qualifier("mechanism", "mechanism", ("Pathway", "BiologicalProcess", "NonCodingRNA", "GeneOrProtein",
+                                        "ChemicalEntity", "CellType")),
+    Qualifier("biomarker_role", "biomarkerRole", values=BIOMARKER_ROLES),
+    Qualifier("model", "model", values=MODELS),
+    Qualifier("direction", "direction", values=DIRECTIONS),
 )
 QUALIFIER_BY_COLUMN = {q.column: q for q in QUALIFIERS}
 
@@ -71,7 +83,7 @@ class Entity:
     @property
     def iri(self) -> str:
         """The canonical identifier's IRI when mapped, else an ExoKG entity IRI."""
-        return curie_to_iri(self.curie) if self.curie else str(ENTITY[self.key])
+        return curie_to_iri(self.curie) if self.curie else ENTITY_NS + self.key
 
     @property
     def mapped(self) -> bool:
@@ -120,11 +132,11 @@ def review_iri() -> str:
 
 
 def reference_iri(number: int) -> str:
-    return str(PUBLICATION[f"{REVIEW_PMC}/reference/{number}"])
+    return f"{PUBLICATION_NS}{REVIEW_PMC}/reference/{number}"
 
 
 def section_iri(number: str) -> str:
-    return str(PUBLICATION[f"{REVIEW_PMC}/section/{number}"])
+    return f"{PUBLICATION_NS}{REVIEW_PMC}/section/{number}"
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The ontology as plain Python data: classes with their parents, relations with label,
-definition, sign, domain, range and mappings. Read once from ``ontology/exokg.ttl``.
+definition, sign, domain, range and mappings. Read once from ``ontology/exokg.ttl`` with
+pyoxigraph's parser (rdflib is imported only when :attr:`Ontology.graph` is asked for).
 
 Every command that takes a relation or an entity type turns the user's spelling into the
 ontology's name with :meth:`Ontology.relation_named` and :meth:`Ontology.class_named`."""
@@ -9,13 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rdflib import Graph, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+import pyoxigraph as ox
 
 from .errors import OntologyNameError
 from .terms import normalize_name
-from .vocab import EXO
+from .vocab import EXO_NS, PREFIXES
 
 ONTOLOGY_FILE = "exokg.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -24,7 +23,7 @@ SHAPES_FILE = "shapes.ttl"
 @dataclass(frozen=True)
 class Relation:
     name: str  # local name, as written in the curation tables
-    iri: URIRef
+    uri: str  # the IRI as a plain string
     label: str
     definition: str
     sign: int
@@ -34,14 +33,25 @@ class Relation:
     exact_matches: tuple[str, ...]
     close_matches: tuple[str, ...]
 
+    @property
+    def iri(self):
+        """The IRI as an rdflib term (imports rdflib)."""
+        from rdflib import URIRef
+
+        return URIRef(self.uri)
+
 
 @dataclass(frozen=True)
 class Ontology:
-    graph: Graph
     version: str
     classes: dict[str, frozenset[str]]  # class -> itself and every ancestor
     class_labels: dict[str, str]
     relations: dict[str, Relation]
+
+    @property
+    def graph(self):
+        """The ontology as an rdflib Graph (parsed on first use; imports rdflib)."""
+        return _rdflib_graph()
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         return ancestor in self.classes.get(cls, frozenset())
@@ -94,7 +104,7 @@ def _named(text: str, labels: dict[str, str], what: str) -> str:
     ignoring case, then ignoring case, white space and punctuation (:func:`graph.terms.normalize_name`)."""
     given = text.strip()
     wanted = given.strip("<>")
-    for prefix in (str(EXO._NS), "exo:"):
+    for prefix in (EXO_NS, "exo:"):
         if wanted.casefold().startswith(prefix):
             wanted = wanted[len(prefix):]
     for spelling in (str, str.casefold, normalize_name):
@@ -111,22 +121,65 @@ def ontology_text(name: str = ONTOLOGY_FILE) -> str:
     return resources.files("graph.owl").joinpath(name).read_text(encoding="utf-8")
 
 
-def _local(iri) -> str:
-    return str(iri).removeprefix(str(EXO._NS))
+RDF, RDFS, OWL, SKOS = (PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos"))
 
 
-def _class_set(graph: Graph, node) -> frozenset[str]:
-    union = graph.value(node, OWL.unionOf)
-    members = Collection(graph, union) if union is not None else [node]
-    return frozenset(_local(m) for m in members)
+def _local(iri: str) -> str:
+    return iri.removeprefix(EXO_NS)
+
+
+@lru_cache(maxsize=1)
+def _rdflib_graph():
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(data=ontology_text(), format="turtle")
+    return graph
+
+
+class _Triples:
+    """The ontology's triples, indexed by subject and predicate (plain strings and terms)."""
+
+    def __init__(self, text: str):
+        self.by_sp: dict[tuple[str, str], list] = {}
+        for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+            key = (_key(triple.subject), triple.predicate.value)
+            self.by_sp.setdefault(key, []).append(triple.object)
+
+    def objects(self, subject: str, predicate: str) -> list:
+        return self.by_sp.get((subject, predicate), [])
+
+    def value(self, subject: str, predicate: str):
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+    def subjects(self, predicate: str, obj: str | None = None) -> list[str]:
+        return sorted({s for (s, p), objects in self.by_sp.items() if p == predicate
+                       and (obj is None or any(_key(o) == obj for o in objects))})
+
+
+def _key(term) -> str:
+    """A term as a string key: IRIs as themselves, blank nodes as ``_:id``, literals as their value."""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def _class_set(triples: _Triples, node) -> frozenset[str]:
+    union = triples.value(_key(node), OWL + "unionOf")
+    if union is None:
+        return frozenset({_local(_key(node))})
+    members, item = [], union
+    while item is not None and _key(item) != RDF + "nil":
+        members.append(_local(_key(triples.value(_key(item), RDF + "first"))))
+        item = triples.value(_key(item), RDF + "rest")
+    return frozenset(members)
 
 
 @lru_cache(maxsize=1)
 def load_ontology() -> Ontology:
-    graph = Graph()
-    graph.parse(data=ontology_text(), format="turtle")
-    parents = {_local(c): {_local(p) for p in graph.objects(c, RDFS.subClassOf) if str(p).startswith(str(EXO._NS))}
-               for c in graph.subjects(RDF.type, OWL.Class)}
+    triples = _Triples(ontology_text())
+    owl_classes = triples.subjects(RDF + "type", OWL + "Class")
+    parents = {_local(c): {_local(p.value) for p in triples.objects(c, RDFS + "subClassOf") if p.value.startswith(EXO_NS)}
+               for c in owl_classes if not c.startswith("_:")}
 
     def ancestors(cls: str) -> frozenset[str]:
         seen, todo = {cls}, list(parents.get(cls, ()))
@@ -137,25 +190,28 @@ def load_ontology() -> Ontology:
                 todo.extend(parents.get(nxt, ()))
         return frozenset(seen)
 
+    def text(subject: str, predicate: str) -> str:
+        term = triples.value(subject, predicate)
+        return term.value if term is not None else "None"
+
     relations = {}
-    for prop in graph.subjects(EXO.effectSign, None):
+    for prop in triples.subjects(EXO_NS + "effectSign"):
         name = _local(prop)
         relations[name] = Relation(
             name=name,
-            iri=URIRef(prop),
-            label=str(graph.value(prop, RDFS.label)),
-            definition=str(graph.value(prop, SKOS.definition)),
-            sign=int(graph.value(prop, EXO.effectSign)),
-            domain=_class_set(graph, graph.value(prop, RDFS.domain)),
-            range=_class_set(graph, graph.value(prop, RDFS.range)),
-            symmetric=(prop, RDF.type, OWL.SymmetricProperty) in graph,
-            exact_matches=tuple(sorted(str(m) for m in graph.objects(prop, SKOS.exactMatch))),
-            close_matches=tuple(sorted(str(m) for m in graph.objects(prop, SKOS.closeMatch))),
+            uri=prop,
+            label=text(prop, RDFS + "label"),
+            definition=text(prop, SKOS + "definition"),
+            sign=int(triples.value(prop, EXO_NS + "effectSign").value),
+            domain=_class_set(triples, triples.value(prop, RDFS + "domain")),
+            range=_class_set(triples, triples.value(prop, RDFS + "range")),
+            symmetric=any(o.value == OWL + "SymmetricProperty" for o in triples.objects(prop, RDF + "type")),
+            exact_matches=tuple(sorted(o.value for o in triples.objects(prop, SKOS + "exactMatch"))),
+            close_matches=tuple(sorted(o.value for o in triples.objects(prop, SKOS + "closeMatch"))),
         )
     return Ontology(
-        graph=graph,
-        version=str(graph.value(URIRef(str(EXO._NS).rstrip("/")), OWL.versionInfo)),
+        version=text(EXO_NS.rstrip("/"), OWL + "versionInfo"),
         classes={c: ancestors(c) for c in parents},
-        class_labels={_local(c): str(graph.value(c, RDFS.label)) for c in graph.subjects(RDF.type, OWL.Class)},
+        class_labels={_local(c): text(c, RDFS + "label") for c in owl_classes if not c.startswith("_:")},
         relations=dict(sorted(relations.items())),
     )

@@ -9,7 +9,8 @@ from qualifier column (``cancer``, ``drug``, ``cell_line``, ``donor_cell``, ``re
 entity IRIs or literal values. Publications, sections and assertion nodes are not nodes here:
 loading the whole RDF graph into networkx costs 20x more than this projection (shared/notes).
 
-Built once per graph file and cached; treat the result as read-only (copy it to modify).
+Computed once per store version and kept on disk beside it (:func:`graph.store.cached_beside`),
+so a command starts from the pickle; treat the result as read-only (copy it to modify).
 """
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ import networkx as nx
 from .entities import entity_index
 from .model import QUALIFIERS
 from .ontology import load_ontology
-from .store import file_stamp, graph_file, open_store
+from .store import cached_beside, open_store, query_options, store_stamp
 from .terms import term_value
-from .vocab import EXO, PREFIXES
+from .vocab import EXO_NS, PREFIXES
 
-_COLUMN_BY_PREDICATE = {str(q.predicate): q.column for q in QUALIFIERS}
+_COLUMN_BY_PREDICATE = {q.uri: q.column for q in QUALIFIERS}
 
 ASSERTION_QUERY = """
 SELECT ?a ?p ?o WHERE { ?a a exo:Assertion ; ?p ?o . }
@@ -46,42 +47,47 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
     >>> all("relation" in d and "sign" in d for _, _, d in G.edges(data=True))
     True
     """
-    return _projection(file_stamp(graph_file(source)))
+    return _projection(store_stamp(source))
 
 
 @lru_cache(maxsize=4)
-def _projection(stamp: tuple[str, int, int]) -> nx.MultiDiGraph:
-    store = open_store(stamp[0])
+def _projection(stamp: str) -> nx.MultiDiGraph:
+    return cached_beside(stamp, "projection", __file__, lambda: _compute(stamp))
+
+
+def _compute(stamp: str) -> nx.MultiDiGraph:
+    store = open_store(stamp)
+    options = query_options(store)
     ontology = load_ontology()
-    relations = {str(r.iri): r for r in ontology.relations.values()}
+    relations = {r.uri: r for r in ontology.relations.values()}
     G = nx.MultiDiGraph()
-    for record in entity_index(stamp[0]).records:
+    for record in entity_index(stamp).records:
         G.add_node(record.iri, key=record.key, label=record.label, type=record.type, curie=record.curie,
                    mapped=record.mapped, synonyms=list(record.synonyms))
-    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES)}
-    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES)}
+    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES, **options)}
+    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES, **options)}
 
     assertions: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES):
+    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES, **options):
         assertions[s["a"].value][s["p"].value].append(term_value(s["o"]))
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     for iri in sorted(assertions):
         props = assertions[iri]
         relation = relations[props[rdf + "predicate"][0]]
-        section_number, section_title = sections[props[str(EXO.section)][0]]
+        section_number, section_title = sections[props[EXO_NS + "section"][0]]
         context = {}
         for predicate, column in _COLUMN_BY_PREDICATE.items():
             if props.get(predicate):
                 context[column] = sorted(props[predicate])
-        table_rows = props.get(str(EXO.tableRow), [])
+        table_rows = props.get(EXO_NS + "tableRow", [])
         G.add_edge(
             props[rdf + "subject"][0], props[rdf + "object"][0], key=iri.rsplit("/", 1)[-1],
             relation=relation.name, relation_label=relation.label, sign=relation.sign, symmetric=relation.symmetric,
             assertion=iri, section=section_number, section_title=section_title,
             table_row=table_rows[0] if table_rows else None,
-            references=sorted(references[r] for r in props.get(str(EXO.citesReference), [])),
-            summary=props[str(EXO.curatorSummary)][0], context=context,
+            references=sorted(references[r] for r in props.get(EXO_NS + "citesReference", [])),
+            summary=props[EXO_NS + "curatorSummary"][0], context=context,
         )
-    G.graph["source"] = stamp[0]
+    G.graph["source"] = stamp
     return G

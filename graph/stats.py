@@ -46,7 +46,9 @@ class Stats:
 
 
 def _rows(store: ox.Store, query: str) -> list[dict]:
-    solutions = store.query(query, prefixes=PREFIXES)
+    from .store import query_options
+
+    solutions = store.query(query, prefixes=PREFIXES, **query_options(store))
     names = [v.value for v in solutions.variables]
     return [{name: term_value(solution[name]) for name in names} for solution in solutions]
 

@@ -7,7 +7,6 @@ import os
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, URIRef
 
 from graph import viz
 from graph.entities import normalize_name as entities_normalize_name
@@ -127,12 +126,12 @@ def test_unknown_names_list_the_choices():
 
 
 def relation(name, label):
-    return Relation(name=name, iri=URIRef(EXO_NS + name), label=label, definition="", sign=0, domain=frozenset(),
+    return Relation(name=name, uri=EXO_NS + name, label=label, definition="", sign=0, domain=frozenset(),
                     range=frozenset(), symmetric=False, exact_matches=(), close_matches=())
 
 
 def test_a_spelling_of_two_terms_is_an_error_listing_both():
-    ontology = Ontology(graph=Graph(), version="test",
+    ontology = Ontology(version="test",
                         classes={"Entity": frozenset({"Entity"}), "CellLine": frozenset({"CellLine", "Entity"}),
                                  "Cell_Line": frozenset({"Cell_Line", "Entity"})},
                         class_labels={"Entity": "entity", "CellLine": "cell line", "Cell_Line": "cell-line (old)"},

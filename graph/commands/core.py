@@ -1,18 +1,18 @@
-"""build, validate, stats."""
+"""build, load, validate, stats, coverage.
+
+The read-only commands import GRAPH_OPTION and FORMAT_OPTION from here, so this module imports
+nothing heavy at the top (no rdflib, no build pipeline): each command imports what it needs."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from ..build import OUTPUT_FILES, build
 from ..errors import ValidationFailed
 from ..output import ROW_FORMATS, render
-from ..stats import compute_stats
-from ..store import graph_file, load_rdflib, open_store
 
 GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None,
-                            help="Build folder or .nt/.ttl file (default: the packaged data, built once into the cache).")
+                            help="Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache).")
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True)
 
 
@@ -22,10 +22,13 @@ FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), 
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder of curated tables to build instead of the packaged ones (sections.tsv, references.tsv, curation/).")
 def build_command(out_dir: Path, data_dir: Path | None):
-    """Check the curated tables and write Turtle, N-Triples, JSON-LD and a VoID description."""
+    """Check the curated tables and write the store, Turtle, N-Triples, JSON-LD and a VoID description."""
+    from ..build import OUTPUT_FILES, build
+
     result = build(out_dir, data_dir)
     for name in OUTPUT_FILES:
         click.echo(f"wrote {out_dir / name} ({len(result.files[name]):,} bytes)")
+    click.echo(f"wrote {out_dir / 'store'} (on-disk store; graphs added by `exokg load` kept)")
     click.echo(f"{result.entities} entities, {result.statements} statements, {result.triples} triples "
                f"(data sha256 {result.digest[:12]})")
 
@@ -35,6 +38,7 @@ def build_command(out_dir: Path, data_dir: Path | None):
 @click.option("--examples", default=3, show_default=True, help="Focus nodes shown per category.")
 def validate_command(graph_source: Path | None, examples: int):
     """Validate the built graph against the SHACL shapes; exit 1 on violations."""
+    from ..store import graph_file, load_rdflib
     from ..validate import validate_graph  # pySHACL is slow to import; only this command needs it
 
     report = validate_graph(load_rdflib(graph_source))
@@ -48,6 +52,9 @@ def validate_command(graph_source: Path | None, examples: int):
 @FORMAT_OPTION
 def stats_command(graph_source: Path | None, fmt: str):
     """Counts per entity type (with the mapped share), relation and section."""
+    from ..stats import compute_stats
+    from ..store import open_store
+
     stats = compute_stats(open_store(graph_source))
     for row in stats.entity_types:
         row["mapped %"] = round(100 * row["mapped"] / row["entities"]) if row["entities"] else 0
@@ -104,4 +111,24 @@ def coverage_command(review: Path | None, show: int, strict: bool):
         raise SystemExit(1)
 
 
-COMMANDS = [build_command, validate_command, stats_command, coverage_command]
+@click.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--graph", "graph_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Build folder whose store receives the files (written by `exokg build --out`).")
+def load_command(files: tuple[Path, ...], graph_dir: Path):
+    """Add RDF files to a build folder's store, one named graph per file.
+
+    N-Triples (.nt), Turtle (.ttl), N-Quads (.nq), TriG (.trig), RDF/XML (.rdf, .owl, .xml),
+    each optionally gzipped (.gz). All files load, or none does.
+    """
+    from ..load import load
+
+    for item in load(list(files), graph_dir):
+        if item.skipped:
+            click.echo(f"skipped {item.file}: already loaded as <{item.graph}>")
+        else:
+            click.echo(f"loaded {item.file} into <{item.graph}> ({item.triples:,} triples, {item.size:,} bytes, "
+                       f"sha256 {item.sha256[:12]})")
+
+
+COMMANDS = [build_command, load_command, validate_command, stats_command, coverage_command]

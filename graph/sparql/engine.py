@@ -50,11 +50,14 @@ _STACK_SIZE_LOCK = threading.Lock()
 def execute(store: ox.Store, text: str, *, limit: int | None = None, form: str | None = None,
             timeout: float | None = None) -> QueryResult:
     """Parse and run ``text`` on ``store`` (no policy checks: call :func:`check_policy` first)."""
+    from ..store import query_options  # the union of all graphs once a file was loaded
+
     outcome: list = []
 
     def answer() -> None:
         try:
-            outcome.append(from_pyoxigraph(store.query(text, prefixes=query_prefixes()), limit))
+            answer = store.query(text, prefixes=query_prefixes(), **query_options(store))
+            outcome.append(from_pyoxigraph(answer, limit))
         except BaseException as err:  # noqa: BLE001 - handed to the calling thread
             outcome.append(err)
 

@@ -107,13 +107,13 @@ def coerce(param: Param, value: str, source=None, *, engine=None):
         return term
     if param.kind in ("relation", "class"):
         from ..ontology import load_ontology
-        from ..vocab import EXO
+        from ..vocab import EXO_NS
 
         ontology = load_ontology()
         try:
             if param.kind == "relation":
-                return ox.NamedNode(str(ontology.relations[ontology.relation_named(value)].iri))
-            return ox.NamedNode(str(EXO._NS) + ontology.class_named(value))
+                return ox.NamedNode(ontology.relations[ontology.relation_named(value)].uri)
+            return ox.NamedNode(EXO_NS + ontology.class_named(value))
         except OntologyNameError as err:
             raise ParameterError(f"parameter '{param.name}': {err}") from None
     raise ParameterError(f"parameter '{param.name}' has unknown kind '{param.kind}'")

@@ -8,7 +8,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from itertools import islice
-from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -82,6 +81,19 @@ def sparql_json(result: QueryResult) -> str:
     bindings = [{var: _term_json(term) for var, term in zip(result.variables, row) if term is not None}
                 for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def xml_escape(text: str) -> str:
+    """Text escaped for XML content (as xml.sax.saxutils.escape, whose import pulls in urllib and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value in double quotes (as xml.sax.saxutils.quoteattr with default entities)."""
+    text = xml_escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    return f"'{text}'" if "'" not in text else '"' + text.replace('"', "&quot;") + '"'
 
 
 def _term_xml(term) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import pyoxigraph as ox
 
@@ -38,10 +39,11 @@ class ParameterError(QueryError):
 
 @lru_cache(maxsize=1)
 def query_prefixes() -> dict[str, str]:
-    """Prefixes every query may use without declaring them: the ontology's and the identifiers'."""
-    from ..build import jsonld_context
-
-    return dict(jsonld_context())
+    """Prefixes every query may use without declaring them: the ontology's and the identifiers'
+    (the shipped JSON-LD context, which a test keeps equal to :func:`graph.build.jsonld_context`)."""
+    text = resources.files("graph.data").joinpath("context.jsonld").read_text(encoding="utf-8")
+    context = json.loads(text)
+    return dict(context.get("@context", context))
 
 
 def compact(iri: str) -> str:

@@ -1,0 +1,165 @@
+"""Versions of an on-disk store and how they are written (below the build in the data flow).
+
+A build folder DIR holds ``DIR/store``, a symbolic link to one version ``DIR/.store/<id>/`` (a
+pyoxigraph/RocksDB directory). A writer (a build or ``exokg load``) takes the lock
+``DIR/.store.lock``, writes a new version beside the current one (a load starts from a copy of
+the current version whose immutable table files are hard links), and when it is done replaces
+the link in one atomic rename; a failed or killed writer leaves the current version in use, and
+its leftovers are removed by the next writer. A version is never written to once published, so
+any number of processes may read it (read-only) at the same time. Reading is :mod:`graph.store`.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import StoreError
+
+STORE = "store"
+VERSIONS = ".store"
+LOCK = ".store.lock"
+GRAPH_BASE = "https://w3id.org/exokg/graph/"
+DESCRIPTION_GRAPH = ox.NamedNode(GRAPH_BASE + "exokg")
+DATASET_IRI = ox.NamedNode("https://w3id.org/exokg/dataset/exokg")
+
+
+def add_ontology(store: ox.Store) -> None:
+    """Bulk-load the packaged ontology into the default graph of ``store``, beside the data (so
+    that relation labels, signs and the class hierarchy join the data in plain SPARQL)."""
+    from importlib import resources
+
+    text = resources.files("graph.owl").joinpath("exokg.ttl").read_bytes()
+    store.bulk_load(text, format=ox.RdfFormat.TURTLE)
+
+
+@contextmanager
+def lock(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def current_version(build_dir: Path | str) -> Path | None:
+    """The store version DIR/store points at, or None when there is none yet."""
+    link = Path(build_dir) / STORE
+    return link.resolve() if link.exists() else None
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    """A copy of a closed RocksDB directory that shares its immutable table files (hard links)."""
+    target.mkdir()
+    for entry in os.scandir(source):
+        if entry.name == "LOCK" or not entry.is_file():
+            continue
+        if entry.name.endswith(".sst"):
+            try:
+                os.link(entry.path, target / entry.name)
+                continue
+            except OSError:
+                pass  # another file system or no hard links: copy it
+        shutil.copy2(entry.path, target / entry.name)
+
+
+def _point(build_dir: Path, version: Path) -> None:
+    """Make DIR/store point at ``version`` in one atomic rename."""
+    link = build_dir / STORE
+    if link.is_dir() and not link.is_symlink():  # a plain store directory: keep it as a version
+        os.rename(link, build_dir / VERSIONS / f"plain-{os.urandom(4).hex()}")
+    tmp = build_dir / f".{STORE}-link-{os.urandom(4).hex()}"
+    os.symlink(os.path.relpath(version, build_dir), tmp)
+    os.replace(tmp, link)
+
+
+def _sweep(versions: Path, keep: Path | None) -> None:
+    """Remove every version but ``keep`` (and its sidecar files); called under the writer lock.
+    A reader that still has an old version open keeps reading it (its files stay open)."""
+    for entry in versions.iterdir():
+        if keep is not None and (entry == keep or entry.name.startswith(keep.name + ".")):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+@contextmanager
+def writable_store(build_dir: Path | str, *, fresh: bool = False):
+    """A read-write store for the build folder ``build_dir``, published atomically on success.
+
+    It starts as a copy of the current store (empty with ``fresh=True`` or when there is none);
+    when the block ends without an exception it is flushed and ``DIR/store`` is pointed at it,
+    else it is thrown away and the current store stays as it was. Writers are serialised by a
+    lock. Drop every reference to the yielded store when the block ends.
+    """
+    with _new_version(build_dir, fresh) as (store, _previous):
+        yield store
+
+
+@contextmanager
+def _new_version(build_dir: Path | str, fresh: bool):
+    build_dir = Path(build_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    versions = build_dir / VERSIONS
+    with lock(build_dir / LOCK):
+        versions.mkdir(exist_ok=True)
+        current = current_version(build_dir)
+        _sweep(versions, current)  # leftovers of writers that were killed
+        target = versions / os.urandom(8).hex()
+        try:
+            if current is not None and not fresh:
+                _link_copy(current, target)
+            store = ox.Store(str(target))
+        except (OSError, RuntimeError) as err:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"cannot open a new store version in {versions}: {' '.join(str(err).split())[:200]}. "
+                             f"Fix: check that {build_dir} is writable and not full") from None
+        try:
+            yield store, current
+            store.flush()
+        except BaseException:
+            del store
+            shutil.rmtree(target, ignore_errors=True)  # what an open handle recreates, the next writer removes
+            raise
+        del store
+        _point(build_dir, target)
+        _sweep(versions, target)
+
+
+def write_build_store(build_dir: Path | str, data, description: bytes) -> None:
+    """Publish a new store for a build: ``data`` (N-Triples bytes or a path) and the ontology in
+    the default graph, ``description`` (Turtle) in its named graph, and every graph that
+    ``exokg load`` had added to the previous store, carried over."""
+    with _new_version(build_dir, fresh=True) as (store, previous):
+        if isinstance(data, (str, Path)):
+            store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        add_ontology(store)
+        store.bulk_load(description, format=ox.RdfFormat.TURTLE, to_graph=DESCRIPTION_GRAPH)
+        if previous is not None:
+            _carry_loaded_graphs(previous, store)
+
+
+def _carry_loaded_graphs(previous: Path, store: ox.Store) -> None:
+    try:
+        old = ox.Store.read_only(str(previous))
+    except (OSError, RuntimeError):
+        return  # an unreadable previous store has nothing to carry over
+    for graph in sorted(old.named_graphs(), key=str):
+        if graph != DESCRIPTION_GRAPH:
+            store.bulk_extend(old.quads_for_pattern(None, None, None, graph))
+
+
+def sidecar(location: Path | str, name: str) -> Path:
+    """A file that belongs to one store version (``<version>.<name>``), removed with it."""
+    location = Path(location)
+    return location.parent / f"{location.name}.{name}"

@@ -1,0 +1,138 @@
+"""Scale benchmark: the on-disk store, `exokg load` and cold commands on a merged store, each
+figure beside its baseline measured in the same run.
+
+For each size (triples of a fixture from scripts/make_scale_fixture.py, loaded into a build of
+the curated graph):
+
+* load: `exokg load FIXTURE` (a new store version: link-copy, bulk load, count, description)
+  against a bare pyoxigraph `Store(dir).bulk_load` of the same file; seconds, triples/s, peak
+  memory of the child process (getrusage);
+* store size on disk;
+* cold commands (fresh processes): `resistance`, `show`, `find`, `path`, `explain`, and the bare
+  baseline: a script that opens the same store read-only and runs the same resistance SPARQL;
+* path cold (first run: computes the projection and keeps it beside the store) and warm (later
+  runs start from it).
+
+    python scripts/bench_scale.py --sizes 100000 1000000 [--runs 3] [--json out.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXOKG = [sys.executable, "-m", "graph.cli"]
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+elapsed = time.perf_counter() - start
+if done.returncode:
+    sys.exit(done.stderr)
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+RAW_LOAD = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES)
+store.flush()
+"""
+BARE_QUERY = """
+import json, sys
+import pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+prefixes = json.load(open(sys.argv[3]))["@context"]
+rows = list(store.query(open(sys.argv[2]).read(), prefixes=prefixes, use_default_graph_as_union=True))
+print(len(rows))
+"""
+COMMANDS = {
+    "resistance": ["resistance", "--drug", "cisplatin"],
+    "show": ["show", "miR-522"],
+    "find": ["find", "CIS"],
+    "path": ["path", "circBIRC6", "oxaliplatin"],
+    "explain": ["explain", "miR-522", "cisplatin", "--cancer", "GC"],
+}
+
+
+def measure(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak resident MB) of one child process."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"failed: {' '.join(map(str, args))}\n{out.stderr}")
+    seconds, kilobytes = out.stdout.split()
+    return float(seconds), int(kilobytes) / 1024
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def median_time(args: list[str], runs: int) -> float:
+    return statistics.median(measure(args)[0] for _ in range(runs))
+
+
+def bench_size(work: Path, base: Path, size: int, runs: int, skip: tuple[str, ...] = ()) -> dict:
+    fixture = work / f"scale-{size}.nt"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_scale_fixture.py"), "--graph", str(base),
+                    "--triples", str(size), "-o", str(fixture)], check=True, stdout=subprocess.DEVNULL)
+    raw_dir = work / f"raw-{size}"
+    raw_s, raw_mb = measure([sys.executable, "-c", RAW_LOAD, raw_dir, fixture])
+    folder = work / f"merged-{size}"
+    shutil.copytree(base, folder, symlinks=True)
+    load_s, load_mb = measure([*EXOKG, "load", fixture, "--graph", folder])
+    store = (folder / "store").resolve()
+    query = work / "q.rq"
+    query.write_text(subprocess.run([*EXOKG, "query", "resistance", "--param", "drug=cisplatin", "--show",
+                                     "--graph", str(folder)], check=True, capture_output=True, text=True).stdout)
+    bare = [sys.executable, "-c", BARE_QUERY, store, query, ROOT / "graph" / "data" / "context.jsonld"]
+    path_cold, path_cold_mb = measure([*EXOKG, *COMMANDS["path"], "--graph", folder])  # computes the projection
+    result = {
+        "triples": size, "fixture_mb": round(fixture.stat().st_size / 2**20, 1),
+        "load_s": round(load_s, 2), "load_triples_per_s": round(size / load_s),
+        "raw_bulk_load_s": round(raw_s, 2), "raw_triples_per_s": round(size / raw_s),
+        "load_vs_raw": round(load_s / raw_s, 2), "load_peak_mb": round(load_mb), "raw_peak_mb": round(raw_mb),
+        "store_mb": round(du(store) / 2**20, 1), "raw_store_mb": round(du(raw_dir) / 2**20, 1),
+        "path_cold_s": round(path_cold, 2), "path_cold_peak_mb": round(path_cold_mb),
+        "bare_query_s": round(median_time(bare, runs), 2),
+    }
+    for name, args in COMMANDS.items():
+        if name in skip:
+            continue
+        result[f"{name}_s"] = round(median_time([*EXOKG, *args, "--graph", folder], runs), 2)
+    result["path_warm_s"] = result.pop("path_s")
+    result["resistance_vs_bare"] = round(result["resistance_s"] / result["bare_query_s"], 2)
+    shutil.rmtree(raw_dir)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per cold command (median)")
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--skip", nargs="*", default=[], choices=[c for c in COMMANDS if c != "path"],
+                        help="cold commands not to time (find is slow on large fixtures with many matches)")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        base = work / "base"
+        build_s, build_mb = measure([*EXOKG, "build", "--out", base])
+        raw_s, _ = measure([sys.executable, "-c", RAW_LOAD, work / "raw-curated", base / "exokg.nt"])
+        print(json.dumps({"curated_build_s": round(build_s, 2), "curated_build_peak_mb": round(build_mb),
+                          "curated_raw_bulk_load_s": round(raw_s, 2)}), flush=True)
+        for size in args.sizes:
+            results.append(bench_size(work, base, size, args.runs, tuple(args.skip)))
+            print(json.dumps(results[-1]), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
