@@ -70,6 +70,7 @@ class EXO(DefinedNamespace):
     delivers: object
     derivedFrom: object
     studiedIn: object
+    candidateTreatmentFor: object
     associatedWith: object
     # qualifiers and provenance
     cancerType: object
@@ -82,11 +83,25 @@ class EXO(DefinedNamespace):
     biomarkerRole: object
     model: object
     direction: object
+    certainty: object
+    evidenceLevel: object
+    CertaintyScheme: object
+    Stated: object
+    Hedged: object
+    Proposed: object
+    Predicted: object
+    EvidenceLevelScheme: object
+    InSilico: object
+    InVitro: object
+    InVivo: object
+    PatientData: object
+    ReviewStatement: object
     source: object
     section: object
     sectionNumber: object
     tableRow: object
     citesReference: object
+    inferredReference: object
     referenceNumber: object
     curatorSummary: object
     isMapped: object

@@ -16,14 +16,15 @@ MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 ENTITIES = "curation/a.entities.tsv"
 STATEMENTS = "curation/a.statements.tsv"
 STATEMENT_HEADER = ("id\tsubject\trelation\tobject\tcancer\tdrug\tcell_line\tdonor_cell\trecipient_cell\tbody_fluid\t"
-                    "mechanism\tbiomarker_role\tmodel\tdirection\tsection\ttable_row\treferences\tsummary")
+                    "mechanism\tbiomarker_role\tmodel\tdirection\tcertainty\tevidence_level\tsection\ttable_row\treferences\t"
+                    "inferred_references\tsummary")
 
 
 def statement(**cells) -> str:
     """A statement line with the given cells (others empty)."""
     columns = STATEMENT_HEADER.split("\t")
     base = {"id": "x-001", "subject": "miR-522", "relation": "targets", "object": "ALOX15", "section": "3.1",
-            "summary": "A statement written for a test."}
+            "certainty": "stated", "evidence_level": "review_statement", "summary": "A statement written for a test."}
     base.update(cells)
     return "\t".join(base.get(c, "") for c in columns)
 
@@ -63,7 +64,18 @@ CASES = [
      "a Table 1 statement has no table_row. Fix: give the 1-based row of Table 1"),
     ("row-outside-table", STATEMENTS, statement(table_row="3"), None, "table_row is set but section is '3.1'"),
     ("reference-out-of-range", STATEMENTS, statement(references="218"), None,
-     "reference number(s) [218] outside 1-217"),
+     "references: number(s) [218] outside 1-217"),
+    ("inferred-reference-out-of-range", STATEMENTS, statement(inferred_references="0"), None,
+     "inferred_references: number(s) [0] outside 1-217"),
+    ("reference-printed-and-inferred", STATEMENTS, statement(references="93", inferred_references="93"), None,
+     "reference(s) [93] are both printed and inferred"),
+    ("missing-certainty", STATEMENTS, statement(certainty=""), None, "'certainty' is empty"),
+    ("missing-evidence-level", STATEMENTS, statement(evidence_level=""), None, "'evidence_level' is empty"),
+    ("bad-certainty", STATEMENTS, statement(certainty="likely"), None,
+     "certainty 'likely' is not allowed. Fix: use one of stated, hedged, proposed, predicted"),
+    ("two-certainties", STATEMENTS, statement(certainty="stated|hedged"), None, "certainty has 2 values"),
+    ("evidence-disagrees-with-model", STATEMENTS, statement(model="in vitro", evidence_level="patient"), None,
+     "evidence_level 'patient' disagrees with model 'in vitro'. Fix: use in_vitro"),
     ("reference-syntax", STATEMENTS, statement(references="12a"), None, "references: '12a' is not a number or a range"),
     ("bad-enum", STATEMENTS, statement(model="mouse"), None, "model 'mouse' is not allowed. Fix: use one of in vitro"),
     ("qualifier-type", STATEMENTS, statement(cancer="cisplatin"), None,
@@ -73,7 +85,7 @@ CASES = [
     ("duplicate-statement", STATEMENTS, statement(id="3.1-099", subject="miR-522", relation="targets",
                                                   object="ALOX15", cancer="gastric-cancer", donor_cell="CAF"), None,
      "same statement as"),
-    ("too-many-cells", STATEMENTS, statement() + "\textra", None, "19 cells but the header has 18"),
+    ("too-many-cells", STATEMENTS, statement() + "\textra", None, "22 cells but the header has 21"),
     ("unknown-type", ENTITIES, entity("C5", "Protein", "C5"), None, "unknown type 'Protein'. Fix: use one of"),
     ("duplicate-key", ENTITIES, entity("ALOX15", "GeneOrProtein", "ALOX15 again"), None,
      "key 'ALOX15' is already defined at"),
