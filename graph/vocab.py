@@ -71,6 +71,7 @@ class EXO(DefinedNamespace):
     derivedFrom: object
     studiedIn: object
     candidateTreatmentFor: object
+    differentiatesInto: object
     associatedWith: object
     # qualifiers and provenance
     cancerType: object
