@@ -38,8 +38,8 @@ TOKEN_PATTERNS = {
 # general names: cell types, processes and small molecules (lower-case words, so the patterns
 # are anchored on the endings and head words such names take in English)
 TOKEN_PATTERNS |= {
-    "cell": re.compile(r"\b(?:[a-z]+(?:cytes?|phages?|phils?|blasts?)|microglia|"
-                       r"T helper \d+|(?:(?:CD\d+\+ )?(?:NK|T|B|Th\d+|Treg)|[a-z]+(?:ic|ial|al|oid|ory|ar)|stem|killer) cells?)\b"),
+    "cell": re.compile(r"\b(?:[A-Za-z][a-z]+(?:cytes?|phages?|phils?|blasts?)|[Mm]icroglia|"
+                       r"T helper \d+|(?:(?:CD\d+\+ )?(?:NK|T|B|Th\d+|Treg)|[A-Za-z][a-z]+(?:ic|ial|al|oid|ory|ar)|stem|killer) cells?)\b"),
     "process": re.compile(r"\b(?:[a-z]+(?:genesis|ptosis|phagy)|hypoxi[ac]|senescence|dormancy|stemness|"
                           r"alternative splicing|elastosis|fibrosis|hyperplasia)\b"),
     "molecule": re.compile(r"\b(?:[a-z]+ (?:acid|oxide)|(?:iron|copper|zinc|calcium) ions?|prostaglandin [A-Z]\d|"
