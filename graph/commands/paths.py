@@ -28,9 +28,10 @@ SIGN_TEXT = {1: "+", -1: "-", 0: "0"}
 SIGN_WORD = {1: "increases", -1: "decreases", 0: "unsigned"}
 CONTEXT_NAMES = {"cancer": "cancer", "drug": "drug", "cell_line": "cell line", "donor_cell": "donor cell",
                  "recipient_cell": "recipient cell", "body_fluid": "body fluid", "mechanism": "mechanism",
-                 "biomarker_role": "biomarker role", "model": "model", "direction": "direction"}
-HOP_COLUMNS = ["path", "hop", "source", "relation", "sign", "reversed", "target", "statement", "section",
-               "table_row", "references", "cancer", "drug", "summary"]
+                 "biomarker_role": "biomarker role", "model": "model", "direction": "direction",
+                 "certainty": "certainty", "evidence_level": "evidence"}
+HOP_COLUMNS = ["path", "hop", "source", "relation", "sign", "reversed", "target", "statement", "certainty", "section",
+               "table_row", "references", "inferred_references", "cancer", "drug", "summary"]
 
 
 # ---------------------------------------------------------------- option checks
@@ -120,8 +121,8 @@ def _statement_json(G, d: dict) -> dict:
     return {"id": d["key"], "assertion": d.get("assertion"), "relation": d.get("relation"),
             "relation_label": d.get("relation_label"), "section": d.get("section"),
             "section_title": d.get("section_title"), "table_row": d.get("table_row"),
-            "references": d.get("references", []), "summary": d.get("summary"),
-            "context": _context_json(G, d.get("context"))}
+            "references": d.get("references", []), "inferred_references": d.get("inferred_references", []),
+            "summary": d.get("summary"), "context": _context_json(G, d.get("context"))}
 
 
 def _path_json(G, path: dict, extra: tuple = ()) -> dict:
@@ -161,8 +162,11 @@ def _evidence_lines(G, path: dict, indent: str = "    ") -> list[str]:
             where = f"section {d.get('section')}"
             if d.get("table_row"):
                 where += f", Table 1 row {d['table_row']}"
-            refs = d.get("references") or []
-            bits = [f"{d['key']}", where, ("refs " + ", ".join(map(str, refs))) if refs else "no reference number"]
+            refs, inferred = d.get("references") or [], d.get("inferred_references") or []
+            cited = ("refs " + ", ".join(map(str, refs))) if refs else "no reference number"
+            if inferred:  # taken from the passage, not printed with the fact: shown apart
+                cited += "; inferred " + ", ".join(map(str, inferred))
+            bits = [f"{d['key']}", where, cited]
             context = _context_text(G, d.get("context"))
             if context:
                 bits.append(context)
@@ -180,7 +184,8 @@ def _hop_rows(G, paths: list[dict], extra: tuple = ()) -> list[dict]:
                 row = {"path": n, "hop": i, "source": _key(G, hop["source"]), "relation": hop["relation"],
                        "sign": hop["sign"], "reversed": hop["reversed"], "target": _key(G, hop["target"]),
                        "statement": d["key"], "section": d.get("section"), "table_row": d.get("table_row"),
-                       "references": d.get("references"),
+                       "certainty": "".join(context.get("certainty", [])),
+                       "references": d.get("references"), "inferred_references": d.get("inferred_references"),
                        "cancer": [_value(G, v) for v in context.get("cancer", [])],
                        "drug": [_value(G, v) for v in context.get("drug", [])], "summary": d.get("summary")}
                 for name in extra:
