@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-LAYERS = ("errors vocab terms identifiers ontology model curation rdf build validate store stats output entities "
+LAYERS = ("errors vocab terms identifiers ontology model curation review_text completeness conflicts rdf build validate store stats output entities "
           "coverage projection query competency server remote paths explain viz export commands cli").split()
 PACKAGE = Path(__file__).resolve().parents[1] / "graph"
 
