@@ -3,15 +3,19 @@
 Each function runs one of the named queries in ``graph/queries`` (so the same question can be
 asked in SPARQL, here, on the command line or on a remote endpoint) and tidies its answer:
 lists become Python lists, reference numbers and Table 1 rows become ints. Every row carries its
-evidence: ``section``, ``table_row`` and ``references`` (plus the statement id and the curator's
-summary). Entity arguments accept any name :func:`graph.entities.resolve` accepts. A cancer type
+evidence: ``certainty`` and ``evidence_level``, ``section``, ``table_row``, the ``references``
+printed with the fact and the ``inferred_references`` taken from its passage, never mixed (plus
+the statement id and the curator's summary). ``certainty=`` keeps only statements the review puts
+that firmly (stated, hedged, proposed, predicted). Entity arguments accept any name :func:`graph.entities.resolve` accepts. A cancer type
 includes its subtypes, a drug its narrower drugs (``skos:broader*``).
 
 >>> rows = resistance(drug="CIS")
 >>> all(row["drug"][0] == "cisplatin" or "cisplatin" in row["drug"] for row in rows)
 True
->>> {"section", "table_row", "references"} <= set(rows[0])
+>>> {"section", "table_row", "references", "inferred_references", "certainty", "evidence_level"} <= set(rows[0])
 True
+>>> {row["certainty"] for row in resistance(certainty="hedged")}
+{'hedged'}
 """
 from __future__ import annotations
 
@@ -20,13 +24,14 @@ import re
 import pyoxigraph as ox
 
 from .entities import entity_index
-from .model import section_key
+from .model import CERTAINTIES, section_key
 from .query import LocalEngine, ParameterError, coerce, named_query
 
 SEPARATOR = " | "
-EVIDENCE = ["section", "table_row", "references"]
+EVIDENCE = ["certainty", "evidence_level", "section", "table_row", "references", "inferred_references"]
 
-FIND_COLUMNS = ["key", "label", "type", "curie", "synonyms", "statements", "sections", "table_rows", "references"]
+FIND_COLUMNS = ["key", "label", "type", "curie", "synonyms", "statements", "sections", "table_rows", "references",
+                "inferred_references"]
 STATEMENT_COLUMNS = ["statement", "role", "subject", "relation", "object", "context", *EVIDENCE, "summary"]
 RESISTANCE_COLUMNS = ["statement", "agent", "agent_type", "effect", "drug", "cancer", "mechanism", "donor_cell",
                       "recipient_cell", "cell_line", "model", *EVIDENCE, "summary"]
@@ -76,8 +81,16 @@ def numbers(value) -> list[int]:
 
 
 def _evidence(row: dict) -> dict:
-    return {"section": row.get("section"), "table_row": row.get("table_row"),
-            "references": numbers(row.get("references"))}
+    return {"certainty": row.get("certainty_value") or "", "evidence_level": row.get("evidence_level") or "",
+            "section": row.get("section"), "table_row": row.get("table_row"),
+            "references": numbers(row.get("references")), "inferred_references": numbers(row.get("inferred_references"))}
+
+
+def _certainty(certainty: str | None) -> str | None:
+    if certainty is not None and certainty not in CERTAINTIES:
+        raise ParameterError(f"certainty must be one of {', '.join(CERTAINTIES)}, not {certainty!r}. "
+                             "Fix: e.g. --certainty hedged")
+    return certainty
 
 
 # ---------------------------------------------------------------- find / show
@@ -102,11 +115,12 @@ def find(text: str, source=None, *, types: tuple[str, ...] | None = None, limit:
             "synonyms": list(record.synonyms), "statements": ev.get("statements", 0),
             "sections": sorted(split(ev.get("sections")), key=section_key),
             "table_rows": numbers(ev.get("table_rows")), "references": numbers(ev.get("references")),
+            "inferred_references": numbers(ev.get("inferred_references")),
         })
     return rows
 
 
-def show(name: str, source=None, *, engine=None) -> dict:
+def show(name: str, source=None, *, engine=None, certainty: str | None = None) -> dict:
     """The entity card: identifiers, names, hierarchy, and every statement it takes part in.
 
     Returns ``{"entity": {...}, "statements": [rows]}``; each statement row has the entity's
@@ -123,7 +137,10 @@ def show(name: str, source=None, *, engine=None) -> dict:
         "narrower": split(card.get("narrower")), "note": card.get("note") or "",
     }
     statements = []
-    for row in _run_bound("statements", {"entity": node}, source, engine):
+    bindings = {"entity": node}
+    if _certainty(certainty):
+        bindings["certainty"] = [ox.Literal(certainty)]
+    for row in _run_bound("statements", bindings, source, engine):
         statements.append({
             "statement": row["statement"], "role": row["role"], "subject": row["subject_label"],
             "relation": row["relation"], "object": row["object_label"], "context": split(row["context"]),
@@ -136,7 +153,7 @@ def show(name: str, source=None, *, engine=None) -> dict:
 
 
 def resistance(agent: str | None = None, drug: str | None = None, cancer: str | None = None,
-               effect: str | None = None, source=None, *, engine=None) -> list[dict]:
+               effect: str | None = None, source=None, *, engine=None, certainty: str | None = None) -> list[dict]:
     """Resistance associations: who confers or reverses resistance to which drug, where, how.
 
     ``effect`` is ``confers`` or ``reverses``. ``agent`` matches the subject or the donor cell
@@ -144,7 +161,7 @@ def resistance(agent: str | None = None, drug: str | None = None, cancer: str | 
     """
     if effect is not None and effect not in EFFECTS:
         raise ParameterError(f"effect must be confers or reverses, not {effect!r}")
-    rows = _run("resistance", {"agent": agent, "drug": drug, "cancer": cancer,
+    rows = _run("resistance", {"agent": agent, "drug": drug, "cancer": cancer, "certainty": _certainty(certainty),
                                "effect": EFFECTS.get(effect) if effect else None}, source, engine)
     out = []
     for row in rows:
@@ -161,7 +178,7 @@ def resistance(agent: str | None = None, drug: str | None = None, cancer: str | 
 
 
 def biomarkers(cancer: str | None = None, type: str | None = None, fluid: str | None = None, source=None, *,
-               engine=None) -> list[dict]:
+               engine=None, certainty: str | None = None) -> list[dict]:
     """Exosomal biomarkers, by cancer (subtypes included), molecule type and body fluid.
 
     ``type`` is one of miRNA, circRNA, lncRNA, ncRNA (any non-coding RNA) or protein.
@@ -169,7 +186,7 @@ def biomarkers(cancer: str | None = None, type: str | None = None, fluid: str | 
     if type is not None and type not in BIOMARKER_TYPES:
         raise ParameterError(f"type must be one of {', '.join(BIOMARKER_TYPES)}, not {type!r}")
     rows = _run("biomarkers", {"cancer": cancer, "type": BIOMARKER_TYPES.get(type) if type else None,
-                               "fluid": fluid}, source, engine)
+                               "fluid": fluid, "certainty": _certainty(certainty)}, source, engine)
     out = []
     for row in rows:
         cancers = [row["cancer_label"]] + [c for c in split(row["cancer_context"]) if c != row["cancer_label"]]
@@ -182,9 +199,10 @@ def biomarkers(cancer: str | None = None, type: str | None = None, fluid: str | 
     return out
 
 
-def therapies(drug: str | None = None, cancer: str | None = None, source=None, *, engine=None) -> list[dict]:
+def therapies(drug: str | None = None, cancer: str | None = None, source=None, *, engine=None,
+              certainty: str | None = None) -> list[dict]:
     """Exosome-based therapies: what each delivers, reverses or suppresses, where, with evidence."""
-    rows = _run("therapies", {"drug": drug, "cancer": cancer}, source, engine)
+    rows = _run("therapies", {"drug": drug, "cancer": cancer, "certainty": _certainty(certainty)}, source, engine)
     return [{
         "statement": row["statement"], "therapy": row["therapy_label"], "therapy_type": row["therapy_type"],
         "source": split(row["sources"]), "relation": row["relation"], "target": row["target_label"],
@@ -195,7 +213,7 @@ def therapies(drug: str | None = None, cancer: str | None = None, source=None, *
 
 
 def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] | None = None, source=None, *,
-              engine=None) -> list[dict]:
+              engine=None, certainty: str | None = None) -> list[dict]:
     """Statements reachable from an entity within ``hops`` steps (both directions), breadth first.
 
     Each statement is reported once, at the hop it is first reached; ``relations`` restricts the
@@ -209,11 +227,12 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     relation_terms = [coerce(query.param("relation"), r, source, engine=engine) for r in relations or ()]
     seen_nodes, seen_statements = {start.iri}, set()
     frontier, rows = [start.iri], []
+    extra = {"certainty": [ox.Literal(certainty)]} if _certainty(certainty) else {}
     for hop in range(1, hops + 1):
         if not frontier:
             break
         answer = _run_bound("neighbors", {"node": [ox.NamedNode(i) for i in sorted(frontier)],
-                                          "relation": relation_terms}, source, engine)
+                                          "relation": relation_terms, **extra}, source, engine)
         reached = []
         for row in answer:
             if row["statement"] in seen_statements:

@@ -1,10 +1,13 @@
 """Curation coverage: what the graph holds, how much of it is mapped, what lacks context or
 provenance, and a self-audit of the review text for names the lexicon does not cover.
 
-The audit scans the review for miRNA-, circRNA-, lncRNA- and gene-symbol-like tokens and
-reports every one that matches no entity key, label or synonym (after the same normalisation
-entity resolution uses). Tokens that are not entities (abbreviations such as TME, DNA, CRC used
-as words) are listed with a reason in ``graph/data/audit_ignore.tsv``.
+The audit scans the review for miRNA-, circRNA-, lncRNA- and gene-symbol-like tokens, and for
+the general names of cell types ("neutrophils", "Th1 cells"), processes ("hypoxia", "alternative
+splicing", words in -genesis, -osis, -ptosis, -phagy) and small molecules ("nitric oxide",
+"folic acid", metal ions, prostaglandins), and reports every one that matches no entity key,
+label or synonym (after the same normalisation entity resolution uses; a plural matches its
+singular). Tokens that are not entities (abbreviations such as TME, DNA, CRC used as words,
+"cancer cells", "these cells") are listed with a reason in ``graph/data/audit_ignore.tsv``.
 """
 from __future__ import annotations
 
@@ -15,9 +18,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .completeness import completeness
 from .curation import read_text
 from .entities import normalize_name
-from .model import Curation
+from .model import CERTAINTIES, EVIDENCE_LEVELS, Curation
 
 CANONICAL_TARGET_TYPES = ("GeneOrProtein", "MicroRNA", "Drug", "CancerType", "CellType")
 # MeSH is used only where the type's own ontology (HGNC/FamPlex, miRBase, ChEBI, CL, ...) has no term
@@ -31,6 +35,16 @@ TOKEN_PATTERNS = {
     "lncRNA": re.compile(r"\b(?:LINC\d{5}|lnc-[A-Za-z0-9]+|lncRNA\s[A-Z][A-Za-z0-9-]+|[A-Z][A-Z0-9]+-AS\d|"
                          r"[A-Z][A-Z0-9]+-IT\d)\b"),
     "gene": re.compile(r"(?<![\w-])(?:[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,4})?|[A-Z][a-z]{1,3}\d[A-Za-z0-9]*)(?![\w-])"),
+}
+# general names: cell types, processes and small molecules (lower-case words, so the patterns
+# are anchored on the endings and head words such names take in English)
+TOKEN_PATTERNS |= {
+    "cell": re.compile(r"\b(?:[A-Za-z][a-z]+(?:cytes?|phages?|phils?|blasts?)|[Mm]icroglia|"
+                       r"T helper \d+|(?:(?:CD\d+\+ )?(?:NK|T|B|Th\d+|Treg)|[A-Za-z][a-z]+(?:ic|ial|al|oid|ory|ar)|stem|killer) cells?)\b"),
+    "process": re.compile(r"\b(?:[a-z]+(?:genesis|ptosis|phagy)|hypoxi[ac]|senescence|dormancy|stemness|"
+                          r"alternative splicing|elastosis|fibrosis|hyperplasia)\b"),
+    "molecule": re.compile(r"\b(?:[a-z]+ (?:acid|oxide)|(?:iron|copper|zinc|calcium) ions?|prostaglandin [A-Z]\d|"
+                           r"reactive oxygen species|lipopolysaccharide)\b"),
 }
 # gene-like tokens must carry a digit or be at least 3 letters; 2-letter words are too ambiguous
 _GENE_MIN = re.compile(r"\d|[A-Z]{3,}")
@@ -55,6 +69,33 @@ class CoverageReport:
     unnamed_rows: list[str]
     uncovered: list[AuditToken] | None
     ignored: int = 0
+    certainty: dict[str, int] = field(default_factory=dict)  # statements per certainty value
+    evidence_level: dict[str, int] = field(default_factory=dict)  # statements per evidence level
+    completeness: dict[str, dict] = field(default_factory=dict)  # per claim type (graph/completeness.py)
+    references: dict[str, int] = field(default_factory=dict)  # statements with printed / inferred numbers
+
+    def as_json(self) -> dict:
+        """Everything the report holds, as plain JSON values (``exokg coverage --format json``)."""
+        return {
+            "entities_per_type": self.entities_per_type,
+            "mapped_per_type": self.mapped_per_type,
+            "prefixes_per_type": self.prefixes_per_type,
+            "canonical_share": round(self.target_share, 4),
+            "canonical_share_without_fallback": round(self.target_share_without_fallback, 4),
+            "statements_per_relation": self.statements_per_relation,
+            "statements_per_section": self.statements_per_section,
+            "lacking_context": self.lacking_context,
+            "lacking_references": self.lacking_references,
+            "unnamed_rows": self.unnamed_rows,
+            "references": self.references,
+            "certainty": self.certainty,
+            "evidence_level": self.evidence_level,
+            "completeness": self.completeness,
+            "text_audit": None if self.uncovered is None else {
+                "uncovered": [{"kind": t.kind, "token": t.token, "count": t.count, "lines": t.lines}
+                              for t in self.uncovered],
+                "ignored": self.ignored},
+        }
 
     @property
     def mapped_per_type(self) -> dict[str, int]:
@@ -95,6 +136,27 @@ def lexicon_names(curation: Curation) -> set[str]:
     return names
 
 
+GENERAL_KINDS = ("cell", "process", "molecule")
+
+
+def _general_forms(token: str) -> list[str]:
+    """A general name, its singular, and its head alone when the first word only qualifies it
+    ("activated dendritic cells" -> "dendritic cells" ...), each normalised.
+
+    >>> _general_forms("Th1 cells")
+    ['th1cells', 'th1cell']
+    """
+    words = token.split()
+    forms = [token] + ([" ".join(words[1:])] if len(words) > 2 else [])
+    out = []
+    for form in forms:
+        norm = normalize_name(form)
+        out.append(norm)
+        if norm.endswith("s"):
+            out.append(norm[:-1])
+    return list(dict.fromkeys(out))
+
+
 def audit_text(text: str, curation: Curation) -> tuple[list[AuditToken], int]:
     """Tokens of the text that look like ncRNA or gene names and match no lexicon name."""
     names = lexicon_names(curation)
@@ -110,7 +172,12 @@ def audit_text(text: str, curation: Curation) -> tuple[list[AuditToken], int]:
                 if kind == "gene" and not _GENE_MIN.search(token):
                     continue
                 norm = normalize_name(token)
-                if norm in names or norm in ignored:
+                if kind in GENERAL_KINDS:
+                    forms = _general_forms(token)
+                    if any(f in names for f in forms) or any(f in ignored for f in forms):
+                        skipped += any(f in ignored for f in forms)
+                        continue
+                elif norm in names or norm in ignored:
                     skipped += norm in ignored
                     continue
                 if kind == "lncRNA" and token.startswith("lncRNA "):
@@ -132,6 +199,13 @@ def coverage(curation: Curation, review_text: str | None = None) -> CoverageRepo
     context_columns = {"cancer", "drug", "cell_line", "donor_cell", "recipient_cell", "body_fluid"}
     lacking_context = [s.id for s in curation.statements if not context_columns & {c for c, _ in s.context}]
     lacking_refs = [s.id for s in curation.statements if not s.provenance.references and s.provenance.section != "T1"]
+    certainty = Counter(s.certainty for s in curation.statements)
+    evidence = Counter(s.evidence_level for s in curation.statements)
+    references = {"printed": sum(bool(s.provenance.references) for s in curation.statements),
+                  "inferred only": sum(bool(s.provenance.inferred_references) and not s.provenance.references
+                                       for s in curation.statements),
+                  "none": sum(not s.provenance.references and not s.provenance.inferred_references
+                              for s in curation.statements)}
     uncovered, ignored = (audit_text(review_text, curation) if review_text is not None else (None, 0))
     return CoverageReport(
         entities_per_type=dict(sorted(per_type.items())),
@@ -143,6 +217,10 @@ def coverage(curation: Curation, review_text: str | None = None) -> CoverageRepo
         unnamed_rows=sorted(e.key for e in curation.entities.values() if e.unnamed),
         uncovered=uncovered,
         ignored=ignored,
+        certainty={value: certainty.get(value, 0) for value in CERTAINTIES},
+        evidence_level={value: evidence.get(value, 0) for value in EVIDENCE_LEVELS},
+        completeness=completeness(curation),
+        references=references,
     )
 
 

@@ -20,14 +20,24 @@ from pathlib import Path
 
 from .errors import CurationError, IdentifierError, InputFileError, Problem
 from .identifiers import split_curie
-from .model import QUALIFIERS, REFERENCE_RANGE, Curation, Entity, Provenance, Reference, Statement
+from .model import (
+    MODEL_EVIDENCE,
+    QUALIFIERS,
+    REFERENCE_RANGE,
+    REQUIRED_QUALIFIERS,
+    Curation,
+    Entity,
+    Provenance,
+    Reference,
+    Statement,
+)
 from .ontology import load_ontology
 
 ENTITY_COLUMNS = ("key", "type", "label", "synonyms", "curie", "xrefs", "broader", "flags", "note")
 ENTITY_REQUIRED = ("key", "type", "label")
 STATEMENT_COLUMNS = ("id", "subject", "relation", "object", *(q.column for q in QUALIFIERS),
-                     "section", "table_row", "references", "summary")
-STATEMENT_REQUIRED = ("id", "subject", "relation", "object", "section", "summary")
+                     "section", "table_row", "references", "inferred_references", "summary")
+STATEMENT_REQUIRED = ("id", "subject", "relation", "object", *REQUIRED_QUALIFIERS, "section", "summary")
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]*")
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 SECTION_PATTERN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*")
@@ -322,8 +332,8 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
 
             for column in STATEMENT_REQUIRED:
                 if not row.get(column):
-                    bad(f"'{column}' is empty", "every statement needs id, subject, relation, object, section "
-                        "and a one-line summary in our own words")
+                    bad(f"'{column}' is empty", "every statement needs id, subject, relation, object, certainty, "
+                        "evidence_level, section and a one-line summary in our own words")
             if len(problems) > before:
                 continue
             sid = row["id"]
@@ -360,7 +370,14 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
                     elif not any(ontology.is_a(entities[value].type, t) for t in qualifier.allowed_types):
                         bad(f"{qualifier.column} '{value}' is a {entities[value].type}",
                             f"use an entity of type {' or '.join(qualifier.allowed_types)}")
+                if qualifier.column in REQUIRED_QUALIFIERS and len(set(values)) > 1:
+                    bad(f"{qualifier.column} has {len(set(values))} values", "give exactly one value")
                 context.append((qualifier.column, tuple(sorted(set(values)))))
+            models = [MODEL_EVIDENCE.get(m) for m in _split(row.get("model", ""))]
+            level = row.get("evidence_level", "")
+            if models and level and level not in models:
+                bad(f"evidence_level '{level}' disagrees with model '{row['model']}'",
+                    f"use {' or '.join(sorted(set(m for m in models if m)))}, or correct the model")
             section = row["section"]
             if section not in sections:
                 bad(f"unknown section '{section}'", f"use one of {', '.join(sections)}")
@@ -374,19 +391,26 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
                 bad("a Table 1 statement has no table_row", "give the 1-based row of Table 1 it comes from")
             if section != TABLE1_SECTION and table_row is not None:
                 bad(f"table_row is set but section is '{section}'", "use section T1, or clear table_row")
-            try:
-                references = parse_references(row.get("references", ""))
-            except ValueError as err:
-                bad(f"references: {err}", "write numbers and ranges separated by |, e.g. 18-20|139")
-                references = ()
-            outside = [n for n in references if n not in REFERENCE_RANGE]
-            if outside:
-                bad(f"reference number(s) {outside} outside 1-217", "check the bracketed numbers in the text")
+            cited = {}
+            for column in ("references", "inferred_references"):
+                try:
+                    cited[column] = parse_references(row.get(column, ""))
+                except ValueError as err:
+                    bad(f"{column}: {err}", "write numbers and ranges separated by |, e.g. 18-20|139")
+                    cited[column] = ()
+                outside = [n for n in cited[column] if n not in REFERENCE_RANGE]
+                if outside:
+                    bad(f"{column}: number(s) {outside} outside 1-217", "check the bracketed numbers in the text")
+            references, inferred = cited["references"], cited["inferred_references"]
+            if set(references) & set(inferred):
+                bad(f"reference(s) {sorted(set(references) & set(inferred))} are both printed and inferred",
+                    "keep a number in references when the text prints it with the fact, else in inferred_references")
             if len(problems) > before:
                 continue
             statement = Statement(id=sid, subject=row["subject"], relation=relation.name, object=row["object"],
                                   provenance=Provenance(section=section, summary=row["summary"],
-                                                        table_row=table_row, references=references),
+                                                        table_row=table_row, references=references,
+                                                        inferred_references=inferred),
                                   context=tuple(context), origin=where)
             pair = (statement.subject, statement.object)
             if relation.symmetric:

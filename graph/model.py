@@ -14,6 +14,12 @@ REFERENCE_RANGE = range(1, 218)  # the review cites references 1-217
 BIOMARKER_ROLES = ("diagnostic", "prognostic", "predictive", "monitoring")
 MODELS = ("in vitro", "in vivo", "xenograft", "PDX", "patient samples", "in silico")
 DIRECTIONS = ("up", "down")
+# how firmly the review puts the fact, read from the sentence it came from (see CURATION.md)
+CERTAINTIES = ("stated", "hedged", "proposed", "predicted")
+# what kind of evidence the text reports behind the fact; the `model` qualifier feeds it
+EVIDENCE_LEVELS = ("in_silico", "in_vitro", "in_vivo", "patient", "review_statement")
+MODEL_EVIDENCE = {"in vitro": "in_vitro", "in vivo": "in_vivo", "xenograft": "in_vivo", "PDX": "in_vivo",
+                  "patient samples": "patient", "in silico": "in_silico"}
 
 
 def section_key(number: str) -> tuple:
@@ -63,7 +69,10 @@ QUALIFIERS: tuple[Qualifier, ...] = (
     Qualifier("biomarker_role", "biomarkerRole", values=BIOMARKER_ROLES),
     Qualifier("model", "model", values=MODELS),
     Qualifier("direction", "direction", values=DIRECTIONS),
+    Qualifier("certainty", "certainty", values=CERTAINTIES),
+    Qualifier("evidence_level", "evidenceLevel", values=EVIDENCE_LEVELS),
 )
+REQUIRED_QUALIFIERS = ("certainty", "evidence_level")  # one value each, on every statement
 QUALIFIER_BY_COLUMN = {q.column: q for q in QUALIFIERS}
 
 
@@ -95,7 +104,8 @@ class Provenance:
     section: str
     summary: str
     table_row: int | None = None
-    references: tuple[int, ...] = ()
+    references: tuple[int, ...] = ()  # printed with the fact in the review
+    inferred_references: tuple[int, ...] = ()  # taken from the fact's passage, not printed with it
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,14 @@ class Statement:
 
     def qualifier(self, column: str) -> tuple[str, ...]:
         return dict(self.context).get(column, ())
+
+    @property
+    def certainty(self) -> str:
+        return self.qualifier("certainty")[0]
+
+    @property
+    def evidence_level(self) -> str:
+        return self.qualifier("evidence_level")[0]
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,10 @@ SIGN_TEXT = {1: "+", -1: "-", 0: "0"}
 SIGN_WORD = {1: "increases", -1: "decreases", 0: "unsigned"}
 CONTEXT_NAMES = {"cancer": "cancer", "drug": "drug", "cell_line": "cell line", "donor_cell": "donor cell",
                  "recipient_cell": "recipient cell", "body_fluid": "body fluid", "mechanism": "mechanism",
-                 "biomarker_role": "biomarker role", "model": "model", "direction": "direction"}
-HOP_COLUMNS = ["path", "hop", "source", "relation", "sign", "reversed", "target", "statement", "section",
-               "table_row", "references", "cancer", "drug", "summary"]
+                 "biomarker_role": "biomarker role", "model": "model", "direction": "direction",
+                 "certainty": "certainty", "evidence_level": "evidence"}
+HOP_COLUMNS = ["path", "hop", "source", "relation", "sign", "reversed", "target", "statement", "certainty", "section",
+               "table_row", "references", "inferred_references", "cancer", "drug", "summary"]
 CHAIN_COLUMNS = ("rank", "effect", "target_match", "support")
 #: Path-dict fields a chain adds (graph.explain), shown in JSON.
 CHAIN_FIELDS = ("rank", "effect", "target_match", "support", "corroborating", "context_matches")
@@ -89,8 +90,8 @@ def statement_json(G, d: dict) -> dict:
     return {"id": d["key"], "assertion": d.get("assertion"), "relation": d.get("relation"),
             "relation_label": d.get("relation_label"), "section": d.get("section"),
             "section_title": d.get("section_title"), "table_row": d.get("table_row"),
-            "references": d.get("references", []), "summary": d.get("summary"),
-            "context": _context_json(G, d.get("context"))}
+            "references": d.get("references", []), "inferred_references": d.get("inferred_references", []),
+            "summary": d.get("summary"), "context": _context_json(G, d.get("context"))}
 
 
 def path_json(G, path: dict, extra: tuple = ()) -> dict:
@@ -130,8 +131,11 @@ def evidence_lines(G, path: dict, indent: str = "    ") -> list[str]:
             where = f"section {d.get('section')}"
             if d.get("table_row"):
                 where += f", Table 1 row {d['table_row']}"
-            refs = d.get("references") or []
-            bits = [f"{d['key']}", where, ("refs " + ", ".join(map(str, refs))) if refs else "no reference number"]
+            refs, inferred = d.get("references") or [], d.get("inferred_references") or []
+            cited = ("refs " + ", ".join(map(str, refs))) if refs else "no reference number"
+            if inferred:  # taken from the passage, not printed with the fact: shown apart
+                cited += "; inferred " + ", ".join(map(str, inferred))
+            bits = [f"{d['key']}", where, cited]
             context = _context_text(G, d.get("context"))
             if context:
                 bits.append(context)
@@ -149,7 +153,8 @@ def hop_rows(G, paths: list[dict], extra: tuple = ()) -> list[dict]:
                 row = {"path": n, "hop": i, "source": node_key(G, hop["source"]), "relation": hop["relation"],
                        "sign": hop["sign"], "reversed": hop["reversed"], "target": node_key(G, hop["target"]),
                        "statement": d["key"], "section": d.get("section"), "table_row": d.get("table_row"),
-                       "references": d.get("references"),
+                       "certainty": "".join(context.get("certainty", [])),
+                       "references": d.get("references"), "inferred_references": d.get("inferred_references"),
                        "cancer": [_value(G, v) for v in context.get("cancer", [])],
                        "drug": [_value(G, v) for v in context.get("drug", [])], "summary": d.get("summary")}
                 for name in extra:

@@ -3,7 +3,8 @@
 Nodes are entity IRIs with ``key``, ``label``, ``type``, ``curie``, ``mapped`` and ``synonyms``.
 Each assertion becomes one edge of a :class:`networkx.MultiDiGraph`, keyed by its statement id,
 with ``relation``, ``relation_label``, ``sign``, ``symmetric``, ``assertion`` (IRI), ``section``,
-``section_title``, ``table_row``, ``references`` (numbers), ``summary`` and ``context``: a dict
+``section_title``, ``table_row``, ``references`` (numbers printed with the fact),
+``inferred_references`` (numbers taken from its passage), ``summary`` and ``context``: a dict
 from qualifier column (``cancer``, ``drug``, ``cell_line``, ``donor_cell``, ``recipient_cell``,
 ``body_fluid``, ``mechanism``, ``biomarker_role``, ``model``, ``direction``) to a sorted list of
 entity IRIs or literal values. Publications, sections and assertion nodes are not nodes here:
@@ -87,6 +88,7 @@ def _compute(stamp: str) -> nx.MultiDiGraph:
             assertion=iri, section=section_number, section_title=section_title,
             table_row=table_rows[0] if table_rows else None,
             references=sorted(references[r] for r in props.get(EXO_NS + "citesReference", [])),
+            inferred_references=sorted(references[r] for r in props.get(EXO_NS + "inferredReference", [])),
             summary=props[EXO_NS + "curatorSummary"][0], context=context,
         )
     G.graph["source"] = stamp

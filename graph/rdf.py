@@ -116,7 +116,8 @@ def curation_to_rdf(curation: Curation) -> Graph:
         add((node, EXO.sectionNumber, Literal(number)))
         add((node, DCTERMS.isPartOf, review))
 
-    cited = {n for s in curation.statements for n in s.provenance.references} | set(curation.references)
+    cited = {n for s in curation.statements for n in (*s.provenance.references, *s.provenance.inferred_references)}
+    cited |= set(curation.references)
     for number in sorted(cited):
         ref = curation.reference(number)
         node = URIRef(ref.iri)
@@ -154,4 +155,6 @@ def curation_to_rdf(curation: Curation) -> Graph:
             add((node, EXO.tableRow, Literal(provenance.table_row)))
         for number in provenance.references:
             add((node, EXO.citesReference, URIRef(curation.reference(number).iri)))
+        for number in provenance.inferred_references:
+            add((node, EXO.inferredReference, URIRef(curation.reference(number).iri)))
     return graph

@@ -113,6 +113,8 @@ def _new_version(build_dir: Path | str, fresh: bool):
         versions.mkdir(exist_ok=True)
         current = current_version(build_dir)
         _sweep(versions, current)  # leftovers of writers that were killed
+        for stale_link in build_dir.glob(f".{STORE}-link-*"):  # a link a killed writer made, never renamed
+            stale_link.unlink(missing_ok=True)
         target = versions / os.urandom(8).hex()
         try:
             if current is not None and not fresh:

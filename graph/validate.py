@@ -25,10 +25,19 @@ class ValidationReport:
     categories: list[Category]
     results: int
 
+    @property
+    def violations(self) -> int:
+        return sum(len(c.focus_nodes) for c in self.categories if c.severity == "Violation")
+
     def summary(self, examples: int = 3) -> str:
         if self.conforms:
-            return "conforms: 0 violations"
-        lines = [f"does not conform: {self.results} result(s) in {len(self.categories)} categor(ies)"]
+            head = "conforms: 0 violations"
+            if self.categories:  # warnings and infos: incomplete claims (graph/completeness.py)
+                head += (f"; {self.results} warning(s) in {len(self.categories)} categor(ies) "
+                         "(minimum information per claim type)")
+            lines = [head]
+        else:
+            lines = [f"does not conform: {self.results} result(s) in {len(self.categories)} categor(ies)"]
         for cat in self.categories:
             shown = ", ".join(cat.focus_nodes[:examples])
             more = f" (+{len(cat.focus_nodes) - examples} more)" if len(cat.focus_nodes) > examples else ""

@@ -93,6 +93,8 @@ def _rdflib_terms() -> dict:
         delivers: object
         derivedFrom: object
         studiedIn: object
+        candidateTreatmentFor: object
+        differentiatesInto: object
         associatedWith: object
         # qualifiers and provenance
         cancerType: object
@@ -105,11 +107,25 @@ def _rdflib_terms() -> dict:
         biomarkerRole: object
         model: object
         direction: object
+        certainty: object
+        evidenceLevel: object
+        CertaintyScheme: object
+        Stated: object
+        Hedged: object
+        Proposed: object
+        Predicted: object
+        EvidenceLevelScheme: object
+        InSilico: object
+        InVitro: object
+        InVivo: object
+        PatientData: object
+        ReviewStatement: object
         source: object
         section: object
         sectionNumber: object
         tableRow: object
         citesReference: object
+        inferredReference: object
         referenceNumber: object
         curatorSummary: object
         isMapped: object

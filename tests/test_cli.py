@@ -51,7 +51,7 @@ def test_bad_input_is_one_line_per_problem_and_exit_1(exokg, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(MINIMAL, data)
     with (data / "curation" / "a.statements.tsv").open("a", encoding="utf-8") as handle:
-        handle.write("x-1\tmiR-522\ttargets\tnobody" + "\t" * 11 + "3.1\t\t\tBroken on purpose.\n")
+        handle.write("x-1\tmiR-522\ttargets\tnobody" + "\t" * 11 + "stated\treview_statement\t3.1\t\t\t\tBroken on purpose.\n")
     result = run(exokg, "build", "--data", str(data), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

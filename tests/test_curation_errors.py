@@ -24,14 +24,15 @@ MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 ENTITIES = "curation/a.entities.tsv"
 STATEMENTS = "curation/a.statements.tsv"
 STATEMENT_HEADER = ("id\tsubject\trelation\tobject\tcancer\tdrug\tcell_line\tdonor_cell\trecipient_cell\tbody_fluid\t"
-                    "mechanism\tbiomarker_role\tmodel\tdirection\tsection\ttable_row\treferences\tsummary")
+                    "mechanism\tbiomarker_role\tmodel\tdirection\tcertainty\tevidence_level\tsection\ttable_row\treferences\t"
+                    "inferred_references\tsummary")
 
 
 def statement(**cells) -> str:
     """A statement line with the given cells (others empty)."""
     columns = STATEMENT_HEADER.split("\t")
     base = {"id": "x-001", "subject": "miR-522", "relation": "targets", "object": "ALOX15", "section": "3.1",
-            "summary": "A statement written for a test."}
+            "certainty": "stated", "evidence_level": "review_statement", "summary": "A statement written for a test."}
     base.update(cells)
     return "\t".join(base.get(c, "") for c in columns)
 
@@ -71,7 +72,18 @@ CASES = [
      "a Table 1 statement has no table_row. Fix: give the 1-based row of Table 1"),
     ("row-outside-table", STATEMENTS, statement(table_row="3"), None, "table_row is set but section is '3.1'"),
     ("reference-out-of-range", STATEMENTS, statement(references="218"), None,
-     "reference number(s) [218] outside 1-217"),
+     "references: number(s) [218] outside 1-217"),
+    ("inferred-reference-out-of-range", STATEMENTS, statement(inferred_references="0"), None,
+     "inferred_references: number(s) [0] outside 1-217"),
+    ("reference-printed-and-inferred", STATEMENTS, statement(references="93", inferred_references="93"), None,
+     "reference(s) [93] are both printed and inferred"),
+    ("missing-certainty", STATEMENTS, statement(certainty=""), None, "'certainty' is empty"),
+    ("missing-evidence-level", STATEMENTS, statement(evidence_level=""), None, "'evidence_level' is empty"),
+    ("bad-certainty", STATEMENTS, statement(certainty="likely"), None,
+     "certainty 'likely' is not allowed. Fix: use one of stated, hedged, proposed, predicted"),
+    ("two-certainties", STATEMENTS, statement(certainty="stated|hedged"), None, "certainty has 2 values"),
+    ("evidence-disagrees-with-model", STATEMENTS, statement(model="in vitro", evidence_level="patient"), None,
+     "evidence_level 'patient' disagrees with model 'in vitro'. Fix: use in_vitro"),
     ("reference-syntax", STATEMENTS, statement(references="12a"), None, "references: '12a' is not a number or a range"),
     ("bad-enum", STATEMENTS, statement(model="mouse"), None, "model 'mouse' is not allowed. Fix: use one of in vitro"),
     ("qualifier-type", STATEMENTS, statement(cancer="cisplatin"), None,
@@ -81,7 +93,7 @@ CASES = [
     ("duplicate-statement", STATEMENTS, statement(id="3.1-099", subject="miR-522", relation="targets",
                                                   object="ALOX15", cancer="gastric-cancer", donor_cell="CAF"), None,
      "same statement as"),
-    ("too-many-cells", STATEMENTS, statement() + "\textra", None, "19 cells but the header has 18"),
+    ("too-many-cells", STATEMENTS, statement() + "\textra", None, "22 cells but the header has 21"),
     ("unknown-type", ENTITIES, entity("C5", "Protein", "C5"), None, "unknown type 'Protein'. Fix: use one of"),
     ("duplicate-key", ENTITIES, entity("ALOX15", "GeneOrProtein", "ALOX15 again"), None,
      "key 'ALOX15' is already defined at"),
@@ -146,18 +158,20 @@ def test_cli_prints_readable_lines_and_exits_nonzero(data, tmp_path, capsys):
     assert "nothing was written" in err
 
 
+def outputs_of(out):
+    """A build folder's files, and the store version its store link points at."""
+    return ({p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.is_symlink()},
+            (out / "store").resolve())
+
+
 def test_existing_outputs_survive_a_failed_build(data, tmp_path):
     out = tmp_path / "out"
     main_ok = CliRunner().invoke(cli, ["build", "--data", str(data), "--out", str(out)])
     assert main_ok.exit_code == 0, main_ok.output
-    def outputs():  # the files, and the store version the store link points at
-        return ({p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.is_symlink()},
-                (out / "store").resolve())
-
-    before = outputs()
+    before = outputs_of(out)
     append(data / ENTITIES, entity("ALOX15", "GeneOrProtein", "dup"))
     CliRunner().invoke(cli, ["build", "--data", str(data), "--out", str(out)])
-    assert outputs() == before
+    assert outputs_of(out) == before
 
 
 def test_reference_ranges_expand():
@@ -283,7 +297,7 @@ def test_a_broader_cycle_is_refused(data):
 def test_an_empty_or_missing_curation_never_builds_over_a_good_build(data, tmp_path, case, capsys):
     out = tmp_path / "out"
     build(out, data)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = outputs_of(out)
     folder = data / "curation"
     if case == "empty-folder":
         shutil.rmtree(folder)
@@ -299,7 +313,7 @@ def test_an_empty_or_missing_curation_never_builds_over_a_good_build(data, tmp_p
     code, _, err = run_cli(capsys, "build", "--data", str(data), "--out", str(out))
     assert code == 1
     assert "curation" in err and "Fix:" in err and "Traceback" not in err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert outputs_of(out) == before
 
 
 def test_coverage_refuses_a_binary_review_in_one_line(tmp_path, capsys):
@@ -320,10 +334,12 @@ def test_a_killed_build_leaves_temp_files_that_the_next_build_removes(data, tmp_
               "build(sys.argv[1], sys.argv[2])\n")
     run = subprocess.run([sys.executable, "-c", script, str(out), str(data)], capture_output=True)
     assert run.returncode == -signal.SIGKILL
-    left = sorted(p.name for p in out.iterdir())
-    assert left and all(name.startswith(".") and name.endswith(".exokg-tmp") for name in left), left
+    store_parts = {".store", ".store.lock"}  # the store's versions and its writer lock (graph/storage.py)
+    left = sorted(p.name for p in out.iterdir() if p.name not in store_parts)
+    assert left and all(name.startswith(".") and (name.endswith(".exokg-tmp") or name.startswith(".store-link-"))
+                        for name in left), left
     build(out, data)
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir() if p.name not in store_parts) == sorted(OUTPUT_FILES + ("store",))
 
 
 def test_a_failing_write_removes_its_temp_files(tmp_path, monkeypatch):

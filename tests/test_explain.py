@@ -77,7 +77,8 @@ def test_ovarian_mir1246_pgp_paclitaxel_resistance(kg):
     assert c["relations"] == ["upregulates", "confersResistanceTo"]
     assert c["effect"] == "resistance" and c["target_match"] == "drug"
     for statements in evidence(G, c):
-        assert any(d["section"] == "T1" and d["table_row"] == 1 and d["references"] == [60] for d in statements)
+        assert any(d["section"] == "T1" and d["table_row"] == 1 and d["references"] == []
+                   and d["inferred_references"] == [60] for d in statements)
     # the Table 1 row's direct claim names CAV1 and P-gp as its mechanism and corroborates the chain
     corroborating = [d for u, v, k, d in G.edges(keys=True, data=True) if k in c["corroborating"]]
     assert any(iri("CAV1") in d["context"].get("mechanism", []) for d in corroborating)

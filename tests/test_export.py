@@ -178,7 +178,7 @@ def test_trig_puts_each_assertion_in_nanopublication_graphs(built, counts, trig_
     provenance_predicates = {RDF.subject, RDF.predicate, RDF.object, EXO.section, EXO.tableRow, EXO.citesReference,
                              EXO.curatorSummary, EXO.cancerType, EXO.drug, EXO.cellLine, EXO.donorCell,
                              EXO.recipientCell, EXO.bodyFluid, EXO.mechanism, EXO.biomarkerRole, EXO.model,
-                             EXO.direction}
+                             EXO.direction, EXO.certainty, EXO.evidenceLevel, EXO.inferredReference}
     source = built.graph
     for a in counts["assertions"]:
         direct = (source.value(a, RDF.subject), source.value(a, RDF.predicate), source.value(a, RDF.object))

@@ -27,9 +27,9 @@ import networkx as nx
 
 GROUPS = {
     "core": "errors vocab terms identifiers ontology model output",
-    "ingest": "curation rdf storage build validate",
-    "store": "store stats entities coverage projection hierarchy",
-    "use": "load sparql query competency querypool server remote hops paths paths_render explain viz export commands cli",
+    "ingest": "review_text curation rdf storage build validate",
+    "store": "store stats entities completeness coverage projection hierarchy",
+    "use": "conflicts load sparql query competency querypool server remote hops paths paths_render explain viz export commands cli",
 }
 BUILDS_ON = {"ingest": ["core"], "store": ["ingest"], "use": ["store"]}  # group -> the groups it builds on directly
 COMMAND_LINE = {"commands", "cli"}

@@ -107,8 +107,11 @@ def test_a_build_with_bad_tables_leaves_the_store_as_it_was(folder, tmp_path):
     shutil.copytree(MINIMAL, data)
     table = data / "curation" / "a.statements.tsv"
     text = table.read_text(encoding="utf-8")
-    table.write_text(text + "\t".join(["x-001", "miR-522", "noSuchRelation", "ALOX15"] + [""] * 10
-                                       + ["3.1", "", "", "A row with an unknown relation."]) + "\n", encoding="utf-8")
+    header = text.splitlines()[0].split("\t")
+    row = dict.fromkeys(header, "") | {"id": "x-001", "subject": "miR-522", "relation": "noSuchRelation",
+                                       "object": "ALOX15", "certainty": "stated", "evidence_level": "review_statement",
+                                       "section": "3.1", "summary": "A row with an unknown relation."}
+    table.write_text(text + "\t".join(row[c] for c in header) + "\n", encoding="utf-8")
     result = exokg("build", "--out", folder, "--data", data, check=False)
     assert result.returncode != 0 and "noSuchRelation" in result.stderr and "Traceback" not in result.stderr
     assert store_location(folder) == before and len(open_store(folder)) > 0

@@ -76,13 +76,22 @@ def stats_command(graph_source: Path | None, fmt: str):
               help="Review text to audit (default: ../shared/seed/ beside the repository, when present).")
 @click.option("--show", default=40, show_default=True, help="Uncovered tokens and ids listed at most.")
 @click.option("--strict", is_flag=True, help="Exit 1 when the audit finds uncovered tokens.")
-def coverage_command(review: Path | None, show: int, strict: bool):
-    """Curation coverage: counts, mapped shares, missing context/provenance, and a text audit."""
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def coverage_command(review: Path | None, show: int, strict: bool, fmt: str):
+    """Curation coverage: counts, mapped shares, missing context/provenance, certainty, evidence
+    level, minimum-information completeness per claim type and section, and a text audit."""
     from ..coverage import CANONICAL_TARGET_TYPES, coverage, default_review_path, read_review
     from ..curation import load_curation
 
     review = review or default_review_path()
     report = coverage(load_curation(), read_review(review) if review else None)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        if strict and report.uncovered:
+            raise SystemExit(1)
+        return
     rows = [{"type": t, "entities": n, "mapped": report.mapped_per_type.get(t, 0),
              "mapped %": round(100 * report.mapped_share(t)),
              "prefixes": " ".join(f"{p} {c}" for p, c in report.prefixes_per_type.get(t, {}).items())}
@@ -100,6 +109,24 @@ def coverage_command(review: Path | None, show: int, strict: bool):
     click.echo(f"Assertions without cancer/drug/cell/fluid context: {len(report.lacking_context)}")
     click.echo(f"Assertions (outside Table 1) without reference numbers: {len(report.lacking_references)}")
     click.echo(f"Unnamed Table 1 RNAs (kept unnamed): {len(report.unnamed_rows)}")
+    click.echo("References: " + ", ".join(f"{n} {k}" for k, n in report.references.items())
+               + " (printed = printed with the fact; inferred = taken from its passage)")
+    click.echo("Certainty: " + ", ".join(f"{k} {n}" for k, n in report.certainty.items()))
+    click.echo("Evidence level: " + ", ".join(f"{k} {n}" for k, n in report.evidence_level.items()))
+    click.echo("\nCompleteness per claim type (minimum information; `exokg validate` lists the gaps):")
+    click.echo(render([{"claim type": name, "claims": c["claims"], "complete": c["complete"],
+                        "complete %": round(100 * c["share"]), "required": "; ".join(c["required"]),
+                        "missing": "; ".join(f"{k} {n}" for k, n in c["missing"].items())}
+                       for name, c in report.completeness.items()],
+                      ["claim type", "claims", "complete", "complete %", "required", "missing"]))
+    click.echo("Completeness per section (complete/claims, per claim type):")
+    from ..model import section_key
+
+    sections = sorted({s for c in report.completeness.values() for s in c["by_section"]}, key=section_key)
+    click.echo(render([{"section": s, **{name: (f"{c['by_section'][s]['complete']}/{c['by_section'][s]['claims']}"
+                                                 if s in c["by_section"] else "")
+                                          for name, c in report.completeness.items()}} for s in sections],
+                      ["section", *report.completeness]))
     if report.uncovered is None:
         click.echo("Text audit: skipped (no review text found; pass --review FILE)")
         return

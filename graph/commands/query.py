@@ -69,6 +69,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
     return params
 
 
+CERTAINTY_OPTION = click.option(
+    "--certainty", type=click.Choice(["stated", "hedged", "proposed", "predicted"]), default=None,
+    help="Only statements the review puts this firmly: stated, hedged (may, suggests ...), proposed "
+         "(a therapy or strategy to try) or predicted (in silico).")
+
+
 def _echo_rows(rows: list[dict], columns: list[str], fmt: str, empty: str) -> None:
     click.echo(render(rows, columns, fmt), nl=False)
     if fmt == "table":
@@ -190,10 +196,11 @@ def find_command(text, types, limit, fmt, graph_source, endpoint, named_graph, t
 
 @click.command("show")
 @click.argument("entity")
+@CERTAINTY_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def show_command(entity, fmt, graph_source, endpoint, named_graph, timeout):
+def show_command(entity, certainty, fmt, graph_source, endpoint, named_graph, timeout):
     """The entity card: identifiers, synonyms, hierarchy, and every statement in and out (and where
     it is context) with context and provenance. csv/tsv print the statements only.
 
@@ -201,7 +208,8 @@ def show_command(entity, fmt, graph_source, endpoint, named_graph, timeout):
       exokg show ALOX15
       exokg show "gastric cancer" --format json
     """
-    card = competency.show(entity, graph_source, engine=question_engine(graph_source, endpoint, named_graph, timeout))
+    card = competency.show(entity, graph_source, engine=question_engine(graph_source, endpoint, named_graph, timeout),
+                           certainty=certainty)
     if fmt == "json":
         click.echo(json.dumps(card, indent=2, ensure_ascii=False))
         return
@@ -226,10 +234,11 @@ def show_command(entity, fmt, graph_source, endpoint, named_graph, timeout):
 @click.option("--drug", default=None, help="The drug resisted (narrower drugs included).")
 @click.option("--cancer", default=None, help="The cancer (its subtypes included: lung cancer includes NSCLC).")
 @click.option("--effect", type=click.Choice(["confers", "reverses"]), default=None)
+@CERTAINTY_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def resistance_command(agent, drug, cancer, effect, fmt, graph_source, endpoint, named_graph, timeout):
+def resistance_command(agent, drug, cancer, effect, certainty, fmt, graph_source, endpoint, named_graph, timeout):
     """Resistance associations, with mechanism, donor cell and evidence.
 
     \b
@@ -237,7 +246,7 @@ def resistance_command(agent, drug, cancer, effect, fmt, graph_source, endpoint,
       exokg resistance --agent CAF --effect confers
     """
     rows = competency.resistance(agent, drug, cancer, effect, graph_source,
-                                 engine=question_engine(graph_source, endpoint, named_graph, timeout))
+                                 engine=question_engine(graph_source, endpoint, named_graph, timeout), certainty=certainty)
     _echo_rows(rows, competency.RESISTANCE_COLUMNS, fmt, "no resistance statement matches")
 
 
@@ -246,10 +255,11 @@ def resistance_command(agent, drug, cancer, effect, fmt, graph_source, endpoint,
 @click.option("--type", "molecule_type", type=click.Choice(list(competency.BIOMARKER_TYPES)), default=None,
               help="Kind of molecule (ncRNA: any non-coding RNA).")
 @click.option("--fluid", default=None, help="Body fluid the exosomes came from (serum, plasma, urine ...).")
+@CERTAINTY_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def biomarkers_command(cancer, molecule_type, fluid, fmt, graph_source, endpoint, named_graph, timeout):
+def biomarkers_command(cancer, molecule_type, fluid, certainty, fmt, graph_source, endpoint, named_graph, timeout):
     """Exosomal biomarkers with role, fluid, direction and evidence.
 
     \b
@@ -257,17 +267,18 @@ def biomarkers_command(cancer, molecule_type, fluid, fmt, graph_source, endpoint
       exokg biomarkers --fluid serum
     """
     rows = competency.biomarkers(cancer, molecule_type, fluid, graph_source,
-                                 engine=question_engine(graph_source, endpoint, named_graph, timeout))
+                                 engine=question_engine(graph_source, endpoint, named_graph, timeout), certainty=certainty)
     _echo_rows(rows, competency.BIOMARKER_COLUMNS, fmt, "no biomarker statement matches")
 
 
 @click.command("therapies")
 @click.option("--drug", default=None, help="A drug the therapy delivers, targets or is combined with.")
 @click.option("--cancer", default=None, help="The cancer (subtypes included).")
+@CERTAINTY_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def therapies_command(drug, cancer, fmt, graph_source, endpoint, named_graph, timeout):
+def therapies_command(drug, cancer, certainty, fmt, graph_source, endpoint, named_graph, timeout):
     """Exosome-based therapies: what each delivers, reverses or suppresses, with evidence.
 
     \b
@@ -275,7 +286,7 @@ def therapies_command(drug, cancer, fmt, graph_source, endpoint, named_graph, ti
       exokg therapies --cancer "breast cancer" --format json
     """
     rows = competency.therapies(drug, cancer, graph_source,
-                                engine=question_engine(graph_source, endpoint, named_graph, timeout))
+                                engine=question_engine(graph_source, endpoint, named_graph, timeout), certainty=certainty)
     _echo_rows(rows, competency.THERAPY_COLUMNS, fmt, "no therapy statement matches")
 
 
@@ -284,10 +295,11 @@ def therapies_command(drug, cancer, fmt, graph_source, endpoint, named_graph, ti
 @click.option("--hops", type=click.IntRange(1, competency.MAX_HOPS), default=1, show_default=True)
 @click.option("--relation", "relations", multiple=True, metavar="RELATION",
               help="Follow only this relation (repeatable), e.g. targets, sponges, confersResistanceTo.")
+@CERTAINTY_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def neighbors_command(entity, hops, relations, fmt, graph_source, endpoint, named_graph, timeout):
+def neighbors_command(entity, hops, relations, certainty, fmt, graph_source, endpoint, named_graph, timeout):
     """Statements around ENTITY, breadth first, in both directions, with context and evidence.
 
     \b
@@ -295,7 +307,7 @@ def neighbors_command(entity, hops, relations, fmt, graph_source, endpoint, name
       exokg neighbors miR-522 --hops 2 --relation targets --relation promotes
     """
     rows = competency.neighbors(entity, hops, relations, graph_source,
-                                engine=question_engine(graph_source, endpoint, named_graph, timeout))
+                                engine=question_engine(graph_source, endpoint, named_graph, timeout), certainty=certainty)
     _echo_rows(rows, competency.NEIGHBOR_COLUMNS, fmt, "no statement links to it")
 
 

@@ -25,8 +25,8 @@ from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
 
 NODE_COLUMNS = ("Id", "Label", "key", "type", "curie", "mapped", "synonyms", "xrefs", "broader", "unnamed", "note")
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "relation", "sign", "symmetric", "assertion", "context",
-                *CONTEXT_COLUMNS, "section", "section_title", "table_row", "references", "reference_ids", "summary",
-                "review")
+                *CONTEXT_COLUMNS, "section", "section_title", "table_row", "references", "reference_ids",
+                "inferred_references", "inferred_reference_ids", "summary", "review")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +73,10 @@ def edge_row(edge: Edge, view: GraphView) -> dict[str, str]:
             "section": edge.section, "section_title": edge.section_title,
             "table_row": "" if edge.table_row is None else str(edge.table_row),
             "references": SEPARATOR.join(str(n) for n in edge.references),
-            "reference_ids": SEPARATOR.join(edge.reference_ids), "summary": edge.summary, "review": edge.review}
+            "reference_ids": SEPARATOR.join(edge.reference_ids),
+            "inferred_references": SEPARATOR.join(str(n) for n in edge.inferred_references),
+            "inferred_reference_ids": SEPARATOR.join(edge.inferred_reference_ids),
+            "summary": edge.summary, "review": edge.review}
 
 
 def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]], header: tuple[str, ...] | None = None) -> bytes:

@@ -33,7 +33,10 @@ def edge_attributes(edge: Edge, view: GraphView) -> dict:
         **{column: SEPARATOR.join(values) for column, values in edge.context},
         "section": edge.section, "section_title": edge.section_title, "table_row": edge.table_row,
         "references": SEPARATOR.join(str(n) for n in edge.references),
-        "reference_ids": SEPARATOR.join(edge.reference_ids), "summary": edge.summary, "review": edge.review,
+        "reference_ids": SEPARATOR.join(edge.reference_ids),
+        "inferred_references": SEPARATOR.join(str(n) for n in edge.inferred_references),
+        "inferred_reference_ids": SEPARATOR.join(edge.inferred_reference_ids),
+        "summary": edge.summary, "review": edge.review,
     }
     return {k: v for k, v in attributes.items() if v != "" and v is not None}
 

@@ -44,7 +44,8 @@ NODE_COLUMNS = ("id", "category", "name", "synonym", "xref", "iri", "provided_by
 EDGE_COLUMNS = ("id", "subject", "predicate", "object", "category", "knowledge_level", "agent_type",
                 "primary_knowledge_source", "publications", "original_predicate",
                 "exokg_relation_label", "exokg_sign", "exokg_symmetric", *(f"exokg_{c}" for c in CONTEXT_COLUMNS),
-                "exokg_section", "exokg_section_title", "exokg_table_row", "exokg_references", "exokg_summary")
+                "exokg_section", "exokg_section_title", "exokg_table_row", "exokg_references", "exokg_inferred_references",
+                "exokg_summary")
 
 
 def _biolink(iris) -> list[str]:
@@ -131,7 +132,8 @@ def edge_row(edge: Edge, predicates: dict, nodes: dict[str, Node]) -> dict[str, 
         "exokg_sign": str(edge.sign), "exokg_symmetric": str(edge.symmetric).lower(),
         "exokg_section": edge.section, "exokg_section_title": edge.section_title,
         "exokg_table_row": "" if edge.table_row is None else str(edge.table_row),
-        "exokg_references": _join(str(n) for n in edge.references), "exokg_summary": edge.summary,
+        "exokg_references": _join(str(n) for n in edge.references),
+        "exokg_inferred_references": _join(str(n) for n in edge.inferred_references), "exokg_summary": edge.summary,
     }
     for column, values in edge.context:
         row[f"exokg_{column}"] = _join(kgx_id(v) if v in nodes else v for v in values)

@@ -26,8 +26,8 @@ NODE_HEADER = ("id:ID", ":LABEL", "key", "name", "type", "curie", "mapped:boolea
                "xrefs:string[]", "broader", "unnamed:boolean", "note")
 RELATIONSHIP_HEADER = (":START_ID", ":END_ID", ":TYPE", "id", "relation", "relation_label", "sign:int",
                        "symmetric:boolean", "assertion", *(f"{c}:string[]" for c in CONTEXT_COLUMNS), "section",
-                       "section_title", "table_row:int", "references:int[]", "reference_ids:string[]", "summary",
-                       "review")
+                       "section_title", "table_row:int", "references:int[]", "reference_ids:string[]",
+                       "inferred_references:int[]", "inferred_reference_ids:string[]", "summary", "review")
 
 
 def relationship_type(relation: str) -> str:
@@ -53,7 +53,8 @@ def relationship_row(edge: Edge) -> list[str]:
             str(edge.sign), _bool(edge.symmetric), edge.assertion,
             *(SEPARATOR.join(values) for _, values in edge.context), edge.section, edge.section_title,
             "" if edge.table_row is None else str(edge.table_row), SEPARATOR.join(str(n) for n in edge.references),
-            SEPARATOR.join(edge.reference_ids), edge.summary, edge.review]
+            SEPARATOR.join(edge.reference_ids), SEPARATOR.join(str(n) for n in edge.inferred_references),
+            SEPARATOR.join(edge.inferred_reference_ids), edge.summary, edge.review]
 
 
 def write_neo4j(source: ExportSource) -> dict[str, bytes]:

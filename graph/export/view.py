@@ -31,7 +31,8 @@ _COLUMN_BY_PREDICATE = {q.predicate: q.column for q in QUALIFIERS}
 ENTITY_PREDICATES = frozenset({RDF.type, RDFS.label, EXO.curationKey, EXO.isMapped, SKOS.altLabel, DCTERMS.identifier,
                                SKOS.exactMatch, SKOS.broader, EXO.unnamedInSource, EXO.curatorNote})
 ASSERTION_PREDICATES = frozenset({RDF.type, RDF.subject, RDF.predicate, RDF.object, EXO.source, EXO.section,
-                                  EXO.curatorSummary, EXO.tableRow, EXO.citesReference, *_COLUMN_BY_PREDICATE})
+                                  EXO.curatorSummary, EXO.tableRow, EXO.citesReference, EXO.inferredReference,
+                                  *_COLUMN_BY_PREDICATE})
 SOURCE_CLASSES = frozenset({EXO.Publication, EXO.Section})
 
 
@@ -67,6 +68,8 @@ class Edge:
     table_row: int | None
     references: tuple[int, ...]
     reference_ids: tuple[str, ...]  # IRIs, in the order of ``references``
+    inferred_references: tuple[int, ...]  # taken from the passage, not printed with the fact
+    inferred_reference_ids: tuple[str, ...]
     summary: str
     review: str  # IRI of the review the assertion was curated from
 
@@ -176,6 +179,7 @@ def build_view(graph: Graph) -> GraphView:
         section = _one(props.get(EXO.section, []), "section", a)
         number, title = section_info.get(section, (str(section).rsplit("/", 1)[-1], ""))
         refs = sorted((reference_numbers.get(r, 0), str(r)) for r in props.get(EXO.citesReference, []))
+        inferred = sorted((reference_numbers.get(r, 0), str(r)) for r in props.get(EXO.inferredReference, []))
         rows = sorted(int(v) for v in props.get(EXO.tableRow, []))
         if len(rows) > 1:
             dropped["assertion property second exo:tableRow"] += len(rows) - 1
@@ -187,6 +191,7 @@ def build_view(graph: Graph) -> GraphView:
             context=tuple((column, tuple(context[column])) for column in CONTEXT_COLUMNS),
             section=number, section_title=title, table_row=rows[0] if rows else None,
             references=tuple(n for n, _ in refs), reference_ids=tuple(i for _, i in refs),
+            inferred_references=tuple(n for n, _ in inferred), inferred_reference_ids=tuple(i for _, i in inferred),
             summary=str(_one(props.get(EXO.curatorSummary, []), "curator summary", a)),
             review=str(props[EXO.source][0]) if props.get(EXO.source) else "",
         ))

@@ -43,7 +43,8 @@ RELATION_COLOURS: dict[str, str] = {
     "targets": "#6a51a3", "sponges": "#9e9ac8", "suppresses": "#2ca02c", "transports": "#006d2c",
     "associatedWith": "#969696", "biomarkerFor": "#8c6d31", "detectedIn": "#bdbdbd",
     "derivedFrom": "#7f7f7f", "studiedIn": "#a9a9a9", "memberOf": "#636363", "regulates": "#525252",
-    "bindsTo": "#bd9e39", "interactsWith": "#c7a76c",
+    "bindsTo": "#bd9e39", "interactsWith": "#c7a76c", "candidateTreatmentFor": "#31a354",
+    "differentiatesInto": "#843c39",
 }
 OTHER_RELATION_COLOUR = "#9e9e9e"
 ARROW_BY_SIGN = {1: "arrow", -1: "bar", 0: "circle"}
@@ -54,6 +55,7 @@ CONTEXT_LABELS = {
     "cancer": "cancer", "drug": "drug", "cell_line": "cell line", "donor_cell": "donor cell",
     "recipient_cell": "recipient cell", "body_fluid": "body fluid", "mechanism": "mechanism",
     "biomarker_role": "biomarker role", "model": "model", "direction": "direction",
+    "certainty": "certainty", "evidence_level": "evidence level",
 }
 
 

@@ -334,6 +334,7 @@ def _edge_record(u: str, v: str, k, d: dict, labels: dict, highlight: bool) -> d
         "section_title": d.get("section_title"),
         "table_row": d.get("table_row"),
         "references": list(d.get("references") or []),
+        "inferred_references": list(d.get("inferred_references") or []),
         "summary": d.get("summary"),
         "context": context,
         "highlight": highlight,

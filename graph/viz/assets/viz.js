@@ -71,6 +71,7 @@
     row(dl, "section", e.section_title || e.section);
     row(dl, "Table 1 row", e.table_row);
     row(dl, "references", e.references.length ? e.references.join(", ") : null);
+    row(dl, "inferred references", e.inferred_references && e.inferred_references.length ? e.inferred_references.join(", ") : null);
     if (e.assertion) row(dl, "statement", link(e.assertion, e.id));
     box.appendChild(dl);
     if (e.summary) box.appendChild(el("p", "exokg-summary", e.summary));
