@@ -70,3 +70,7 @@ class FormatError(ExoKGError):
 
 class ValidationFailed(ExoKGError):
     """SHACL validation found violations."""
+
+
+class ShapesError(ExoKGError):
+    """The SHACL shapes are malformed or use a component the validator does not support."""
