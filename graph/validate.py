@@ -24,7 +24,6 @@ that both engines report the same results on broken graphs.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -481,7 +480,3 @@ def _rd_short(node) -> str:
 
     return f"_:{node}" if isinstance(node, BNode) else short_name(str(node))
 
-
-def component_counts(shapes: str | None = None) -> Counter:
-    """How many checks each component contributes (for the benchmark's report)."""
-    return Counter(check.component for check in compile_shapes(shapes))
