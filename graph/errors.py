@@ -98,3 +98,7 @@ class StoreError(ExoKGError):
 
 class LoadError(ExoKGError):
     """An RDF file given to ``exokg load`` cannot be read or parsed."""
+
+
+class ShapesError(ExoKGError):
+    """The SHACL shapes are malformed or use a component the validator does not support."""
