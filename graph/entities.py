@@ -12,14 +12,13 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ResolutionError
-from .store import file_stamp, graph_file, open_store
+from .store import file_stamp, graph_file
 from .terms import normalize_name
-from .vocab import PREFIXES
+from .view import Node, nodes_at
 
 ENTITY_QUERY = """
 SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001f") AS ?synonyms) WHERE {
@@ -31,18 +30,9 @@ SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001
 """
 
 
-@dataclass(frozen=True)
-class EntityRecord:
-    iri: str
-    key: str
-    label: str
-    type: str
-    curie: str | None
-    mapped: bool
-    synonyms: tuple[str, ...]
-
-    def describe(self) -> str:
-        return f"{self.label} ({self.type}, key {self.key})"
+# An entity as resolution sees it: the view's node (iri, key, label, type, curie, mapped,
+# synonyms, and for a local graph the other columns too).
+EntityRecord = Node
 
 
 class EntityIndex:
@@ -142,7 +132,7 @@ def entity_index(source: Path | str | None = None, *, engine=None) -> EntityInde
 
 @lru_cache(maxsize=4)
 def _entity_index(stamp: tuple[str, int, int]) -> EntityIndex:
-    return EntityIndex(records(open_store(stamp[0]).query(ENTITY_QUERY, prefixes=PREFIXES)))
+    return EntityIndex(list(nodes_at(stamp)))
 
 
 def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,

@@ -86,3 +86,9 @@ class FormatError(ExoKGError):
 
 class ValidationFailed(ExoKGError):
     """SHACL validation found violations."""
+
+
+class GraphContentError(ExoKGError):
+    """A graph given to a command cannot be read as ExoKG data: the file is not RDF, holds no
+    ExoKG data, or an entity or assertion lacks a field or has one of the wrong kind. The message
+    names the file, the resource, what is wrong and how to fix it."""

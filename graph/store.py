@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .build import build, data_digest
-from .errors import GraphNotFoundError
+from .errors import GraphContentError, GraphNotFoundError
 from .ontology import ontology_text
 
 FORMATS_BY_SUFFIX = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
@@ -65,7 +65,10 @@ def open_store(source: Path | str | None = None) -> ox.Store:
 def _open_store(stamp: tuple[str, int, int]) -> ox.Store:
     path = Path(stamp[0])
     store = ox.Store()
-    store.bulk_load(path=str(path), format=FORMATS_BY_SUFFIX[path.suffix])
+    try:
+        store.bulk_load(path=str(path), format=FORMATS_BY_SUFFIX[path.suffix])
+    except (SyntaxError, ValueError, OSError) as err:  # not RDF, not UTF-8, unreadable
+        raise unreadable(path, err) from None
     store.bulk_load(ontology_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)
     return store
 
@@ -74,5 +77,16 @@ def load_rdflib(source: Path | str | None = None) -> Graph:
     """The data graph (without the ontology) as an rdflib Graph."""
     path = graph_file(source)
     graph = Graph()
-    graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    try:
+        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    except Exception as err:  # rdflib raises several unrelated types for bad syntax and encodings
+        raise unreadable(path, err) from None
     return graph
+
+
+def unreadable(path: Path, err: Exception) -> GraphContentError:
+    """The one-line error for a graph file that does not parse as its suffix says."""
+    reason = " ".join(str(err).split())[:300]
+    kind = "N-Triples" if path.suffix == ".nt" else "Turtle"
+    return GraphContentError(f"{path}: not readable as {kind}: {reason}. Fix: point --graph at a folder written "
+                             "by `exokg build --out DIR` or at its exokg.nt")

@@ -473,21 +473,6 @@ def test_kgx_uses_biolink_identifiers_for_canonical_entities(exported):
     assert by_iri[str(CISPLATIN)]["id"] == "CHEBI:27899"
 
 
-def test_view_agrees_with_the_networkx_projection(source, graph_file):
-    from graph.projection import projection
-
-    P = projection(graph_file)
-    view = source.view
-    assert {n.iri for n in view.nodes} == set(P.nodes)
-    edges = {(e.source, e.target, e.id): e for e in view.edges}
-    assert set(edges) == set(P.edges(keys=True))
-    for u, v, k, data in P.edges(keys=True, data=True):
-        edge = edges[(u, v, k)]
-        assert (edge.relation, edge.sign, edge.section, edge.summary) == (data["relation"], data["sign"],
-                                                                          data["section"], data["summary"])
-        assert {c: list(vs) for c, vs in edge.context if vs} == data["context"]
-
-
 def test_the_graph_formats_carry_every_predicate_of_the_built_graph(source):
     """The loss report is complete: nothing the build writes is outside the view."""
     assert source.view.dropped == {}

@@ -28,7 +28,7 @@ import networkx as nx
 GROUPS = {
     "core": "errors vocab terms identifiers ontology model output",
     "ingest": "curation rdf build validate",
-    "store": "store stats entities coverage projection hierarchy",
+    "store": "store view stats entities coverage projection hierarchy",
     "use": "query competency server remote hops paths paths_render explain viz export commands cli",
 }
 BUILDS_ON = {"ingest": ["core"], "store": ["ingest"], "use": ["store"]}  # group -> the groups it builds on directly
