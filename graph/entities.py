@@ -74,6 +74,9 @@ class EntityIndex:
         ``types`` restricts the candidates to those class names (and is applied before the
         ambiguity check, so "PC" as a cancer is not confused with a cell line).
         """
+        if not name.strip():
+            raise ResolutionError("an empty name matches no entity. Fix: give a key, label, synonym or CURIE "
+                                  "(`exokg find TEXT` lists them)")
         found = self.candidates(name)
         if types:
             found = [r for r in found if r.type in types]

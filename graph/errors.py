@@ -1,5 +1,7 @@
-"""One small exception hierarchy. Every message says what is wrong and how to fix it;
-the CLI prints it as one line and exits non-zero."""
+"""One small exception hierarchy, the whole of it: every error ExoKG raises on purpose is defined
+here (the modules that raise them re-export their own, so ``graph.query.QueryRefused`` and the
+like keep working). Every message says what is wrong and how to fix it; the CLI prints it as one
+line and exits with the class's ``exit_code`` (README, "Exit codes")."""
 from __future__ import annotations
 
 
@@ -71,9 +73,49 @@ class OntologyNameError(ResolutionError):
 
 
 class QueryError(ExoKGError):
-    """A SPARQL query is malformed or was refused."""
+    """A SPARQL query is malformed or was refused (part of the command line: exit 2)."""
 
     exit_code = 2
+
+
+class QuerySyntaxError(QueryError):
+    """The SPARQL text does not parse."""
+
+
+class QueryRefused(QueryError):
+    """The query asks for something ExoKG does not do: an update, SERVICE, another graph."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran longer than allowed."""
+
+
+class ParameterError(QueryError):
+    """A query parameter is unknown, missing or has a bad value."""
+
+
+class PathError(ExoKGError):
+    """A path query is malformed (unknown node, bad argument)."""
+
+
+class NoPathError(PathError):
+    """No path satisfies the query."""
+
+
+class VizError(ExoKGError):
+    """A visualisation was asked for something it cannot draw (unknown filter value, empty view)."""
+
+
+class ExportError(ExoKGError):
+    """An export cannot be made or written (nothing is written when it is raised)."""
+
+
+class EndpointError(ExoKGError):
+    """A remote endpoint could not be reached or answered with an error."""
+
+
+class ServerError(ExoKGError):
+    """The endpoint cannot start (port taken, graph missing, workers failing)."""
 
 
 class GraphNotFoundError(ExoKGError):

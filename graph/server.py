@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .errors import ExoKGError
+from .errors import ExoKGError, ServerError  # noqa: F401 (re-exported)
 from .query import QueryError, QueryRefused, check_policy, dataset_clauses, one_line, query_form
 from .vocab import DATASET
 
@@ -56,10 +56,6 @@ GRAPH_MEDIA = {
 }
 STARTUP_TIMEOUT = 120.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
-
-
-class ServerError(ExoKGError):
-    """The endpoint cannot start (port taken, graph missing, workers failing)."""
 
 
 @dataclass
