@@ -64,8 +64,9 @@ def column(predicate: str, kind: str = "one", datatype: str | None = None, defau
     return field(default=default, metadata={"predicate": predicate, "kind": kind, "datatype": datatype})
 
 
-def _columns(cls) -> list:
-    return [f for f in fields(cls) if f.metadata.get("predicate")]
+@lru_cache(maxsize=None)
+def _columns(cls) -> tuple:
+    return tuple(f for f in fields(cls) if f.metadata.get("predicate"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,16 +197,17 @@ class _Reader:
     def value(self, what: str, iri: str, f, values: list):
         """The value of column ``f`` from the terms ``values`` (checked against its kind and datatype)."""
         kind, predicate, datatype = f.metadata["kind"], f.metadata["predicate"], f.metadata["datatype"]
-        name = _curie(predicate)
         if kind == "one" and len(values) != 1:
+            name = _curie(predicate)
             self.fail(what, iri, f"has {len(values)} {name} values, expected one",
                       "rebuild the graph with `exokg build`, or give the resource exactly one " + name)
-        converted = [self.convert(what, iri, name, datatype, v) for v in values]
+        converted = [self.convert(what, iri, predicate, datatype, v) for v in values] if datatype else [
+            v.value for v in values]
         if kind == "one":
             return converted[0]
         if kind == "optional":
             if len(converted) > 1:
-                self.dropped[f"{what} property second {name}"] += len(converted) - 1
+                self.dropped[f"{what} property second {_curie(predicate)}"] += len(converted) - 1
             return sorted(converted)[0] if converted else f.default
         if kind == "many":
             return tuple(sorted(converted))
@@ -213,10 +215,9 @@ class _Reader:
             return any(v is True for v in converted)
         return " ".join(str(v) for v in converted)
 
-    def convert(self, what: str, iri: str, name: str, datatype: str | None, term):
-        if datatype is None:
-            return term.value
+    def convert(self, what: str, iri: str, predicate: str, datatype: str | None, term):
         if not isinstance(term, ox.Literal) or term.datatype.value != datatype:
+            name = _curie(predicate)
             self.fail(what, iri, f"has {name} {term}, which is not an xsd:{datatype.removeprefix(XSD)}",
                       f"write {name} as an xsd:{datatype.removeprefix(XSD)} literal, or rebuild with `exokg build`")
         text = term.value
@@ -226,6 +227,7 @@ class _Reader:
             return int(text)
         if datatype not in (XSD + "boolean", XSD + "integer"):
             return text
+        name = _curie(predicate)
         self.fail(what, iri, f"has {name} \"{text}\", which is not a valid xsd:{datatype.removeprefix(XSD)}",
                   f"correct the value of {name}, or rebuild the graph with `exokg build`")
 
@@ -254,7 +256,7 @@ class _Reader:
             sections[s["s"].value] = (s["number"].value, s["title"].value if s["title"] is not None else "")
         numbers = {}
         for s in self.store.query(REFERENCE_ROWS, prefixes=PREFIXES):
-            numbers[s["r"].value] = self.convert("reference", s["r"].value, "exo:referenceNumber", XSD + "integer",
+            numbers[s["r"].value] = self.convert("reference", s["r"].value, EXO + "referenceNumber", XSD + "integer",
                                                  s["number"])
         out = []
         for iri, props in sorted(self.rows(ASSERTION_ROWS).items()):
