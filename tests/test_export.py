@@ -129,7 +129,7 @@ def test_unknown_format_is_a_one_line_error_listing_the_choices(tmp_path, capsys
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
         main(["export", "--format", "yaml"])
-    assert exit_info.value.code == 1
+    assert exit_info.value.code == 2  # a usage error (README, "Exit codes")
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
     assert "unknown export format 'yaml'" in err and all(name in err for name in FORMAT_NAMES)
