@@ -424,7 +424,7 @@ def shortest_path(G: nx.MultiDiGraph, source, target, **filters) -> dict:
     >>> shortest_path(G, "a", "z")
     Traceback (most recent call last):
     ...
-    graph.paths.NoPathError: no path from 'a' to 'z'
+    graph.errors.NoPathError: no path from 'a' to 'z'
     """
     found = find_paths(G, source, target, k=1, **filters)
     if not found:
