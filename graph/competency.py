@@ -56,7 +56,11 @@ def _run(name: str, params: dict, source=None, engine=None) -> list[dict]:
     """Run a named query; entity names resolve in the graph the answer comes from (``engine``'s
     on a remote endpoint), the other parameters as ``exokg query --param`` reads them."""
     query = named_query(name)
-    given = {k: v for k, v in params.items() if v not in (None, "", [], ())}
+    for key, value in params.items():
+        if isinstance(value, str) and not value.strip():
+            raise ParameterError(f"{key} is empty, and an empty name matches nothing. "
+                                 f"Fix: give a name (see `exokg find TEXT`), or leave the {key} filter out")
+    given = {k: v for k, v in params.items() if v not in (None, [], ())}
     bindings = query.bindings(given, source, engine=engine)
     rows = _engine(source, engine).run(query.text, bindings=bindings).values()
     if not rows and engine is not None:

@@ -12,14 +12,13 @@ True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ResolutionError
-from .store import cached_beside, open_store, query_options, store_stamp
+from .store import cached_beside, store_stamp
 from .terms import normalize_name
-from .vocab import PREFIXES
+from .view import Node, nodes_at, view_code_file
 
 ENTITY_QUERY = """
 SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001f") AS ?synonyms) WHERE {
@@ -31,18 +30,9 @@ SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001
 """
 
 
-@dataclass(frozen=True)
-class EntityRecord:
-    iri: str
-    key: str
-    label: str
-    type: str
-    curie: str | None
-    mapped: bool
-    synonyms: tuple[str, ...]
-
-    def describe(self) -> str:
-        return f"{self.label} ({self.type}, key {self.key})"
+# An entity as resolution sees it: the view's node (iri, key, label, type, curie, mapped,
+# synonyms, and for a local graph the other columns too).
+EntityRecord = Node
 
 
 class EntityIndex:
@@ -84,6 +74,9 @@ class EntityIndex:
         ``types`` restricts the candidates to those class names (and is applied before the
         ambiguity check, so "PC" as a cancer is not confused with a cell line).
         """
+        if not name.strip():
+            raise ResolutionError("an empty name matches no entity. Fix: give a key, label, synonym or CURIE "
+                                  "(`exokg find TEXT` lists them)")
         found = self.candidates(name)
         if types:
             found = [r for r in found if r.type in types]
@@ -137,17 +130,12 @@ def entity_index(source: Path | str | None = None, *, engine=None) -> EntityInde
     """
     if hasattr(engine, "entity_index"):
         return engine.entity_index()
-    return _entity_index(store_stamp(source))
-
-
-def _query(store, text):
-    return store.query(text, prefixes=PREFIXES, **query_options(store))
+    return _entity_index(store_stamp(source), None if source is None else str(source))
 
 
 @lru_cache(maxsize=4)
-def _entity_index(stamp: str) -> EntityIndex:
-    return cached_beside(stamp, "entities", __file__,
-                         lambda: EntityIndex(records(_query(open_store(stamp), ENTITY_QUERY))))
+def _entity_index(stamp: str, origin: str | None = None) -> EntityIndex:
+    return cached_beside(stamp, "entities", view_code_file(), lambda: EntityIndex(list(nodes_at(stamp, origin))))
 
 
 def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,

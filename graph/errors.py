@@ -1,5 +1,7 @@
-"""One small exception hierarchy. Every message says what is wrong and how to fix it;
-the CLI prints it as one line and exits non-zero."""
+"""One small exception hierarchy, the whole of it: every error ExoKG raises on purpose is defined
+here (the modules that raise them re-export their own, so ``graph.query.QueryRefused`` and the
+like keep working). Every message says what is wrong and how to fix it; the CLI prints it as one
+line and exits with the class's ``exit_code`` (README, "Exit codes")."""
 from __future__ import annotations
 
 
@@ -71,9 +73,49 @@ class OntologyNameError(ResolutionError):
 
 
 class QueryError(ExoKGError):
-    """A SPARQL query is malformed or was refused."""
+    """A SPARQL query is malformed or was refused (part of the command line: exit 2)."""
 
     exit_code = 2
+
+
+class QuerySyntaxError(QueryError):
+    """The SPARQL text does not parse."""
+
+
+class QueryRefused(QueryError):
+    """The query asks for something ExoKG does not do: an update, SERVICE, another graph."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran longer than allowed."""
+
+
+class ParameterError(QueryError):
+    """A query parameter is unknown, missing or has a bad value."""
+
+
+class PathError(ExoKGError):
+    """A path query is malformed (unknown node, bad argument)."""
+
+
+class NoPathError(PathError):
+    """No path satisfies the query."""
+
+
+class VizError(ExoKGError):
+    """A visualisation was asked for something it cannot draw (unknown filter value, empty view)."""
+
+
+class ExportError(ExoKGError):
+    """An export cannot be made or written (nothing is written when it is raised)."""
+
+
+class EndpointError(ExoKGError):
+    """A remote endpoint could not be reached or answered with an error."""
+
+
+class ServerError(ExoKGError):
+    """The endpoint cannot start (port taken, graph missing, workers failing)."""
 
 
 class GraphNotFoundError(ExoKGError):
@@ -88,10 +130,6 @@ class ValidationFailed(ExoKGError):
     """SHACL validation found violations."""
 
 
-class ServerError(ExoKGError):
-    """The SPARQL endpoint cannot start (port taken, graph missing, workers failing)."""
-
-
 class StoreError(ExoKGError):
     """An on-disk store is missing, unreadable, foreign or could not be written."""
 
@@ -102,3 +140,9 @@ class LoadError(ExoKGError):
 
 class ShapesError(ExoKGError):
     """The SHACL shapes are malformed or use a component the validator does not support."""
+
+
+class GraphContentError(ExoKGError):
+    """A graph given to a command cannot be read as ExoKG data: the file is not RDF, holds no
+    ExoKG data, or an entity or assertion lacks a field or has one of the wrong kind. The message
+    names the file, the resource, what is wrong and how to fix it."""

@@ -11,10 +11,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from .errors import FormatError
 
 ROW_FORMATS = ("table", "json", "csv", "tsv")
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour and
+# cursor sequences), DEL, line and paragraph separators, and bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_KEEP_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    r"""``text`` with every character a terminal would act on written as a visible escape, for
+    human-readable output (tables, entity cards, path text, error lines). JSON, CSV and TSV
+    output keep values as they are.
+
+    >>> print(printable("miR-21\x1b[31m red\u2028x"))
+    miR-21\x1b[31m red\u2028x
+    >>> printable("a\nb", keep_newlines=True) == "a\nb"
+    True
+    """
+    return (_UNPRINTABLE_KEEP_LINES if keep_newlines else _UNPRINTABLE).sub(_escape, text)
 
 
 def _cell(value) -> str:
@@ -37,7 +61,7 @@ def render(rows: list[dict], columns: list[str], fmt: str = "table") -> str:
         for row in rows:
             writer.writerow([_cell(row.get(c)) for c in columns])
         return buffer.getvalue()
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    cells = [[printable(_cell(row.get(c))) for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]

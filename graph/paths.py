@@ -67,7 +67,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 import networkx as nx
 
-from .errors import ExoKGError
+from .errors import ExoKGError, NoPathError, PathError  # noqa: F401 (re-exported)
 # the hierarchy helpers lived here before graph.hierarchy; kept importable from graph.paths
 from .hierarchy import broader_ancestors, context_values, load_broader, narrower, parents
 from .hops import Hops, _sort_key
@@ -87,14 +87,6 @@ HUB_KEYS = frozenset({
 SIGNS = {"increases": 1, "decreases": -1}
 #: Partial and complete paths enumerated per query before the result is cut short and marked truncated.
 DEFAULT_LIMIT = 200_000
-
-
-class PathError(ExoKGError):
-    """A path query is malformed (unknown node, bad argument)."""
-
-
-class NoPathError(PathError):
-    """No path satisfies the query."""
 
 
 class PathList(list):
@@ -432,7 +424,7 @@ def shortest_path(G: nx.MultiDiGraph, source, target, **filters) -> dict:
     >>> shortest_path(G, "a", "z")
     Traceback (most recent call last):
     ...
-    graph.paths.NoPathError: no path from 'a' to 'z'
+    graph.errors.NoPathError: no path from 'a' to 'z'
     """
     found = find_paths(G, source, target, k=1, **filters)
     if not found:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .output import render
+from .output import printable, render
 from .paths import find_paths, hop_statements
 
 __all__ = ["SIGN_TEXT", "SIGN_WORD", "CONTEXT_NAMES", "HOP_COLUMNS", "format_paths", "format_chains", "path_json",
@@ -182,7 +182,7 @@ def format_paths(G: nx.MultiDiGraph, found: list[dict], fmt: str, *, source, tar
                      f"{_plural(support, 'statement')}")
         lines.append(f"    {chain_line(G, p)}")
         lines.extend(evidence_lines(G, p, "    "))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def format_chains(G: nx.MultiDiGraph, chains: list[dict], fmt: str, *, agent, drug, cancer=None) -> str:
@@ -211,7 +211,7 @@ def format_chains(G: nx.MultiDiGraph, chains: list[dict], fmt: str, *, agent, dr
         lines.extend(evidence_lines(G, c, "    "))
         if c["corroborating"]:
             lines.append(f"    corroborated by {', '.join(c['corroborating'])} (a direct statement naming this mechanism)")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines), keep_newlines=True) + "\n"
 
 
 # ---------------------------------------------------------------- no answer

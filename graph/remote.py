@@ -23,7 +23,7 @@ import urllib.request
 
 import pyoxigraph as ox
 
-from .errors import ExoKGError
+from .errors import EndpointError, ExoKGError  # noqa: F401 (re-exported)
 from .query import (
     QueryError,
     QueryResult,
@@ -54,10 +54,6 @@ GRAPH_TYPES = {
 ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
           "application/n-triples;q=0.9, text/turtle;q=0.8")
 USER_AGENT = "exokg (https://w3id.org/exokg)"
-
-
-class EndpointError(ExoKGError):
-    """A remote endpoint could not be reached or answered with an error."""
 
 
 def _check_url(url: str) -> urllib.parse.SplitResult:

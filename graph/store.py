@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import GraphNotFoundError, StoreError
+from .errors import GraphContentError, GraphNotFoundError, StoreError
 from .storage import (DESCRIPTION_GRAPH, GRAPH_BASE, STORE, VERSIONS, add_ontology, current_version,  # noqa: F401
                       lock, sidecar, writable_store)
 
@@ -152,9 +152,8 @@ def _file_store(path: Path) -> Path:
             store = ox.Store(str(tmp))
             try:
                 store.bulk_load(path=str(path), format=FORMATS_BY_SUFFIX[path.suffix])
-            except SyntaxError as err:
-                raise StoreError(f"{path}:{getattr(err, 'lineno', None) or 1}: not valid RDF ({err.msg}). "
-                                 "Fix: correct the file, or rebuild it with `exokg build`") from None
+            except (SyntaxError, ValueError, OSError) as err:  # not RDF, not UTF-8, unreadable
+                raise unreadable(path, err) from None
             add_ontology(store)
             store.flush()
             del store
@@ -206,7 +205,10 @@ def load_rdflib(source: Path | str | None = None):
 
     path = graph_file(source)
     graph = Graph()
-    graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    try:
+        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    except Exception as err:  # rdflib raises several unrelated types for bad syntax and encodings
+        raise unreadable(path, err) from None
     return graph
 
 
@@ -237,3 +239,11 @@ def cached_beside(location: Path | str, name: str, code_file: str, compute):
     except OSError:
         tmp.unlink(missing_ok=True)
     return value
+
+
+def unreadable(path: Path, err: Exception) -> GraphContentError:
+    """The one-line error for a graph file that does not parse as its suffix says."""
+    reason = " ".join(str(err).split())[:300]
+    kind = "N-Triples" if path.suffix == ".nt" else "Turtle"
+    return GraphContentError(f"{path}: not readable as {kind}: {reason}. Fix: point --graph at a folder written "
+                             "by `exokg build --out DIR` or at its exokg.nt")

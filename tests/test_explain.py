@@ -176,8 +176,8 @@ def test_cli_explain_text_json_tsv(capsys, built_dir, tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["no-such-agent-xyz", "cisplatin"], "no entity matches 'no-such-agent-xyz'"),
     (["CAF", "ALOX15"], "no entity of type Drug matches 'ALOX15'"),
-    (["CAF", "cisplatin", "--effect", "more"], "--effect must be one of resistance, sensitivity"),
-    (["CAF", "cisplatin", "--max-hops", "0"], "--max-hops must be at least 1"),
+    (["CAF", "cisplatin", "--effect", "more"], "'--effect': 'more' is not one of 'resistance', 'sensitivity'"),
+    (["CAF", "cisplatin", "--max-hops", "0"], "'--max-hops': 0 is not in the range x>=1"),
     (["GBM", "temozolomide"], "no mechanism chain from GBM"),
     (["CIS", "cisplatin"], "the agent and the drug are the same entity"),
 ])

@@ -333,12 +333,12 @@ def test_cli_unknown_and_disconnected_entities(capsys, built_dir):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--k", "0"], "--k must be at least 1"),
-    (["--k", "two"], "--k must be a whole number"),
-    (["--max-hops", "-1"], "--max-hops must be at least 1"),
+    (["--k", "0"], "Invalid value for '--k': 0 is not in the range x>=1. Fix: see `exokg path --help`"),
+    (["--k", "two"], "Invalid value for '--k': 'two' is not a valid integer"),
+    (["--max-hops", "-1"], "Invalid value for '--max-hops': -1 is not in the range x>=1"),
     (["--relation", "confersResistance"], "unknown relation 'confersResistance'"),
     (["--exclude-type", "Gene"], "unknown entity type 'Gene'"),
-    (["--signed", "up"], "--signed must be one of increases, decreases"),
+    (["--signed", "up"], "Invalid value for '--signed': 'up' is not one of 'increases', 'decreases'"),
     (["--cancer", "cisplatin"], "no entity of type CancerType matches 'cisplatin'"),
     (["--all", "--k", "3"], "--all and --k exclude each other"),
 ])

@@ -203,14 +203,14 @@ def test_read_only_commands_start_lean(built_dir, args):
 
 def test_entity_index_and_projection_are_kept_beside_their_store_version(folder):
     from graph.entities import _entity_index
-    from graph.projection import _compute
+    from graph.view import read_view
 
     exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)
     version = store_location(folder)
     kept = sorted(p.name.split(".", 1)[1].split("-")[0] for p in version.parent.glob(version.name + ".*.pickle"))
     assert kept == ["entities", "projection"]
     cached = pickle.loads(next(version.parent.glob(version.name + ".projection-*.pickle")).read_bytes())
-    fresh = _compute(str(version))
+    fresh = read_view(open_store(str(version))).to_networkx()
     assert sorted(cached.edges(keys=True, data=True), key=repr) == sorted(fresh.edges(keys=True, data=True), key=repr)
     assert dict(cached.nodes(data=True)) == dict(fresh.nodes(data=True))
     assert len(_entity_index(str(version))) == len(fresh)

@@ -11,7 +11,19 @@ import click
 from ..errors import ValidationFailed
 from ..output import ROW_FORMATS, render
 
+
+def _checked_graph(_ctx, _param, value: Path | None) -> Path | None:
+    """A graph given with --graph is read into the view (:mod:`graph.view`) before the command runs,
+    so a foreign or partial graph gets the same one-line error from every command."""
+    if value is not None:
+        from ..view import view
+
+        view(value)
+    return value
+
+
 GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None,
+                            callback=_checked_graph,
                             help="Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache).")
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True)
 

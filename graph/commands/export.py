@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import ExoKGError
 from ..export import FORMAT_NAMES, FORMATS, export, get_format
 from .core import GRAPH_OPTION
 
@@ -14,7 +15,10 @@ class FormatChoice(click.Choice):
     """The names of the format table; an unknown one is a one-line error listing them."""
 
     def convert(self, value, param, ctx):
-        return get_format(value).name  # raises FormatError, which the CLI prints as one line
+        try:
+            return get_format(value).name
+        except ExoKGError as err:
+            self.fail(str(err), param, ctx)  # a usage error: one line, exit 2
 
 
 def _formats_help() -> str:

@@ -25,28 +25,6 @@ from .core import FORMAT_OPTION, GRAPH_OPTION
 
 # ---------------------------------------------------------------- option checks
 
-def _positive(name):
-    def check(_ctx, _param, value):
-        if value is None:
-            return None
-        try:
-            number = int(value)
-        except ValueError:
-            raise PathError(f"{name} must be a whole number, not '{value}'") from None
-        if number < 1:
-            raise PathError(f"{name} must be at least 1, not {number}")
-        return number
-    return check
-
-
-def _choice(name, choices):
-    def check(_ctx, _param, value):
-        if value is None or value in choices:
-            return value
-        raise PathError(f"{name} must be one of {', '.join(choices)}, not '{value}'")
-    return check
-
-
 def _check_names(names, lookup, where: str = "") -> frozenset | None:
     """Names given once or comma-separated, each turned into the ontology's name by ``lookup``
     (:meth:`~graph.ontology.Ontology.relation_named` or :meth:`~graph.ontology.Ontology.class_named`)."""
@@ -102,7 +80,7 @@ CANCER_OPTION = click.option("--cancer", default=None,
                              help="Keep only statements about this cancer or a subtype of it, or with no cancer stated.")
 HUBS_OPTION = click.option("--allow-hubs", is_flag=True,
                            help="Let generic entities (cancer, exosomes, chemotherapy, drug, cancer cell ...) sit inside paths.")
-LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=True, callback=_positive("--limit"), metavar="N",
+LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True, metavar="N",
                             help="Paths (partial or complete) enumerated before the search is cut short (and says so).")
 
 
@@ -111,9 +89,9 @@ LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=
 @click.command("path")
 @click.argument("source")
 @click.argument("target")
-@click.option("--k", "k", default=None, callback=_positive("--k"), metavar="N", help="The k shortest simple paths (default 1).")
+@click.option("--k", "k", type=click.IntRange(min=1), default=None, metavar="N", help="The k shortest simple paths (default 1).")
 @click.option("--all", "all_paths", is_flag=True, help="Every simple path up to --max-hops, shortest first.")
-@click.option("--max-hops", default=None, callback=_positive("--max-hops"), metavar="N",
+@click.option("--max-hops", type=click.IntRange(min=1), default=None, metavar="N",
               help="Longest path considered (default 6, or 4 with --all).")
 @click.option("--relation", "-r", "relations", multiple=True,
               help="Use only this relation (repeat, or comma-separate, for several).")
@@ -123,11 +101,11 @@ LIMIT_OPTION = click.option("--limit", default=str(DEFAULT_LIMIT), show_default=
               help="Intermediate nodes must not be of this type (repeatable).")
 @CANCER_OPTION
 @click.option("--drug", default=None, help="Keep only statements about this drug (or one under it), or with no drug stated.")
-@click.option("--signed", default=None, callback=_choice("--signed", tuple(SIGNS)), metavar="increases|decreases",
+@click.option("--signed", type=click.Choice(tuple(SIGNS)), default=None, metavar="increases|decreases",
               help="Keep only paths whose composed sign increases (+1) or decreases (-1) the target.")
 @click.option("--undirected", is_flag=True, help="Follow edges in both directions.")
 @HUBS_OPTION
-@click.option("--max-degree", default=None, callback=_positive("--max-degree"), metavar="N",
+@click.option("--max-degree", type=click.IntRange(min=1), default=None, metavar="N",
               help="Also keep out of paths every node with more neighbours (successors + predecessors) than this.")
 @LIMIT_OPTION
 @GRAPH_OPTION
@@ -180,10 +158,10 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
 @click.argument("agent")
 @click.argument("drug")
 @CANCER_OPTION
-@click.option("--k", "k", default="10", show_default=True, callback=_positive("--k"), metavar="N", help="Chains shown.")
-@click.option("--max-hops", default="5", show_default=True, callback=_positive("--max-hops"), metavar="N",
+@click.option("--k", "k", type=click.IntRange(min=1), default=10, show_default=True, metavar="N", help="Chains shown.")
+@click.option("--max-hops", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
               help="Longest chain considered.")
-@click.option("--effect", default=None, callback=_choice("--effect", ("resistance", "sensitivity")),
+@click.option("--effect", type=click.Choice(("resistance", "sensitivity")), default=None,
               metavar="resistance|sensitivity",
               help="Only chains by which the agent increases resistance, or restores sensitivity.")
 @click.option("--no-umbrella", is_flag=True,

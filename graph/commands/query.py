@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .. import competency
-from ..output import render
+from ..output import printable, render
 from .core import FORMAT_OPTION, GRAPH_OPTION
 
 ENDPOINT_HELP = "A SPARQL 1.1 query endpoint URL (e.g. an Oxigraph server's http://HOST:PORT/query)."
@@ -217,13 +217,13 @@ def show_command(entity, certainty, fmt, graph_source, endpoint, named_graph, ti
         click.echo(render(card["statements"], competency.STATEMENT_COLUMNS, fmt), nl=False)
         return
     e = card["entity"]
-    click.echo(f"{e['label']} ({e['type']})")
+    click.echo(printable(f"{e['label']} ({e['type']})"))
     fields = [("key", e["key"]), ("IRI", e["iri"]), ("CURIE", e["curie"] or "not mapped"),
               ("synonyms", "; ".join(e["synonyms"])), ("xrefs", "; ".join(e["xrefs"])),
               ("broader", "; ".join(e["broader"])), ("narrower", "; ".join(e["narrower"])), ("note", e["note"])]
     for name, value in fields:
         if value:
-            click.echo(f"  {name:<9} {value}")
+            click.echo(printable(f"  {name:<9} {value}"))
     click.echo(f"Statements ({len(card['statements'])}):")
     if card["statements"]:
         click.echo(render(card["statements"], competency.STATEMENT_COLUMNS, "table"), nl=False)

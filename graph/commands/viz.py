@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import QueryError
+from ..errors import ExoKGError, QueryError
 from .core import GRAPH_OPTION
 
 
@@ -33,7 +33,10 @@ class GroupByChoice(click.Choice):
     def convert(self, value, param, ctx):
         from ..viz import grouping_name
 
-        return grouping_name(value)  # raises VizError, which the CLI prints as one line
+        try:
+            return grouping_name(value)
+        except ExoKGError as err:
+            self.fail(str(err), param, ctx)  # a usage error: one line, exit 2
 
 
 @click.command("viz")

@@ -59,7 +59,7 @@ def _bool(value: bool) -> str:
 
 
 def node_row(node: Node) -> dict[str, str]:
-    return {"Id": node.iri, "Label": node.label, "key": node.key, "type": node.type, "curie": node.curie,
+    return {"Id": node.iri, "Label": node.label, "key": node.key, "type": node.type, "curie": node.curie or "",
             "mapped": _bool(node.mapped), "synonyms": SEPARATOR.join(node.synonyms),
             "xrefs": SEPARATOR.join(node.xrefs), "broader": node.broader, "unnamed": _bool(node.unnamed),
             "note": node.note}

@@ -1,10 +1,6 @@
-"""The export's error: one line saying what is wrong and how to fix it."""
+"""The export's errors (defined in graph.errors, re-exported here for the export modules)."""
 from __future__ import annotations
 
-from ..errors import ExoKGError, FormatError
+from ..errors import ExportError, FormatError
 
 __all__ = ["ExportError", "FormatError"]
-
-
-class ExportError(ExoKGError):
-    """An export cannot be made or written (nothing is written when it is raised)."""

@@ -23,7 +23,7 @@ def node_attributes(node: Node) -> dict:
         "synonyms": SEPARATOR.join(node.synonyms), "xrefs": SEPARATOR.join(node.xrefs), "broader": node.broader,
         "unnamed": node.unnamed, "note": node.note,
     }
-    return {k: v for k, v in attributes.items() if v != ""}
+    return {k: v for k, v in attributes.items() if v != "" and v is not None}
 
 
 def edge_attributes(edge: Edge, view: GraphView) -> dict:

@@ -44,7 +44,7 @@ def _bool(value: bool) -> str:
 
 
 def node_row(node: Node) -> list[str]:
-    return [node.iri, SEPARATOR.join(node.classes), node.key, node.label, node.type, node.curie, _bool(node.mapped),
+    return [node.iri, SEPARATOR.join(node.classes), node.key, node.label, node.type, node.curie or "", _bool(node.mapped),
             SEPARATOR.join(node.synonyms), SEPARATOR.join(node.xrefs), node.broader, _bool(node.unnamed), node.note]
 
 

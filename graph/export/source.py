@@ -41,7 +41,7 @@ class ExportSource:
 
     @cached_property
     def view(self) -> GraphView:
-        return build_view(self.graph)
+        return build_view(self.graph, self.origin)
 
     @cached_property
     def void(self) -> Graph:

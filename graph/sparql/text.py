@@ -10,28 +10,12 @@ from importlib import resources
 
 import pyoxigraph as ox
 
-from ..errors import QueryError
+from ..errors import ParameterError, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout  # noqa: F401
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-
-
-class QuerySyntaxError(QueryError):
-    """The SPARQL text does not parse."""
-
-
-class QueryRefused(QueryError):
-    """The query asks for something ExoKG does not do: an update, SERVICE, another graph."""
-
-
-class QueryTimeout(QueryError):
-    """The query ran longer than allowed."""
-
-
-class ParameterError(QueryError):
-    """A query parameter is unknown, missing or has a bad value."""
 
 
 # ---------------------------------------------------------------- prefixes

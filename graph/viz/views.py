@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..errors import ExoKGError, QueryError
+from ..errors import ExoKGError, QueryError, VizError  # noqa: F401 (re-exported)
 from ..ontology import load_ontology
 from ..vocab import PREFIXES
 from .style import OTHER_TYPE, _compact, _context_order, _short
@@ -28,10 +28,6 @@ _LABEL_PREDICATES = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w
 _SYNONYM_PREDICATES = ("http://www.w3.org/2004/02/skos/core#altLabel",)
 _KEY_PREDICATE = PREFIXES["exo"] + "curationKey"
 _IDENTIFIER_PREDICATE = PREFIXES["dcterms"] + "identifier"
-
-
-class VizError(ExoKGError):
-    """A visualisation was asked for something it cannot draw (unknown filter value, empty view)."""
 
 
 @dataclass
