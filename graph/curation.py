@@ -296,7 +296,7 @@ def _read_entities(paths: list[Path], problems: list[Problem]) -> dict[str, Enti
     return entities
 
 
-def _broader_cycle(key: str, entities: dict[str, Entity]) -> list[str]:
+def _broader_cycle(key: str | None, entities: dict[str, Entity]) -> list[str]:
     """The keys of the cycle that ``key``'s broader chain runs into, starting at ``key``; [] if none."""
     chain: list[str] = []
     while key is not None and key in entities and key not in chain:
@@ -382,13 +382,13 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
             outside = [n for n in references if n not in REFERENCE_RANGE]
             if outside:
                 bad(f"reference number(s) {outside} outside 1-217", "check the bracketed numbers in the text")
-            if len(problems) > before:
+            if len(problems) > before or relation is None:
                 continue
             statement = Statement(id=sid, subject=row["subject"], relation=relation.name, object=row["object"],
                                   provenance=Provenance(section=section, summary=row["summary"],
                                                         table_row=table_row, references=references),
                                   context=tuple(context), origin=where)
-            pair = (statement.subject, statement.object)
+            pair: tuple[str, ...] = (statement.subject, statement.object)
             if relation.symmetric:
                 pair = tuple(sorted(pair))
             signature = (pair, statement.relation, statement.context, section, table_row)
@@ -446,7 +446,7 @@ def _read_references(path: Path, problems: list[Problem]) -> dict[int, Reference
                 split_curie(f"doi:{doi}")
             except IdentifierError as err:
                 bad(f"doi {str(err).split('. Fix:')[0]}", "write the DOI without https://doi.org/, e.g. 10.1000/xyz")
-        if len(problems) == before:
+        if len(problems) == before and number is not None:
             references[number] = Reference(number, row["citation"], year, doi, pmid)
             lines[number] = lineno
     return references

@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from pyoxigraph import QuerySolutions
 
 __all__ = ["parents", "narrower", "broader_ancestors", "context_values", "load_broader"]
 
@@ -30,7 +34,7 @@ def parents(broader: Mapping, node) -> tuple:
     return tuple(value)
 
 
-def narrower(broader: Mapping[Hashable, Hashable | Iterable[Hashable]], node: Hashable) -> set:
+def narrower(broader: Mapping[Any, Hashable | Iterable[Hashable]], node: Hashable) -> set:
     """``node`` and everything below it, given a child -> parent(s) ``broader`` mapping.
 
     >>> sorted(narrower({"NSCLC": "lung-cancer", "LUAD": "NSCLC", "GC": "cancer"}, "lung-cancer"))
@@ -81,7 +85,7 @@ def _load_broader(stamp: tuple[str, int, int]) -> dict[str, tuple[str, ...]]:
 
     result: dict[str, list[str]] = {}
     query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"
-    for row in open_store(stamp[0]).query(query):
+    for row in cast("QuerySolutions", open_store(stamp[0]).query(query)):
         result.setdefault(row["c"].value, []).append(row["p"].value)
     return {c: tuple(sorted(p)) for c, p in result.items()}
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdflib import URIRef
+
 from .identifiers import curie_to_iri
 from .vocab import ENTITY, EXO, PUBLICATION, REVIEW_PMC
 
@@ -34,7 +36,7 @@ class Qualifier:
     """A context column of the statement table and the assertion property it becomes."""
 
     column: str
-    predicate: object
+    predicate: URIRef
     allowed_types: tuple[str, ...] = ()  # for entity-valued qualifiers
     values: tuple[str, ...] = ()  # for enumerated literal qualifiers
 

@@ -142,10 +142,10 @@ def load_ontology() -> Ontology:
         name = _local(prop)
         relations[name] = Relation(
             name=name,
-            iri=URIRef(prop),
+            iri=URIRef(str(prop)),
             label=str(graph.value(prop, RDFS.label)),
             definition=str(graph.value(prop, SKOS.definition)),
-            sign=int(graph.value(prop, EXO.effectSign)),
+            sign=int(str(graph.value(prop, EXO.effectSign))),
             domain=_class_set(graph, graph.value(prop, RDFS.domain)),
             range=_class_set(graph, graph.value(prop, RDFS.range)),
             symmetric=(prop, RDF.type, OWL.SymmetricProperty) in graph,

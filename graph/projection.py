@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
+import pyoxigraph as ox
 
 from .entities import entity_index
 from .model import QUALIFIERS
@@ -49,20 +51,24 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
     return _projection(file_stamp(graph_file(source)))
 
 
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    return cast(ox.QuerySolutions, store.query(query, prefixes=PREFIXES))
+
+
 @lru_cache(maxsize=4)
 def _projection(stamp: tuple[str, int, int]) -> nx.MultiDiGraph:
     store = open_store(stamp[0])
     ontology = load_ontology()
     relations = {str(r.iri): r for r in ontology.relations.values()}
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph = nx.MultiDiGraph()
     for record in entity_index(stamp[0]).records:
         G.add_node(record.iri, key=record.key, label=record.label, type=record.type, curie=record.curie,
                    mapped=record.mapped, synonyms=list(record.synonyms))
-    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in store.query(SECTION_QUERY, prefixes=PREFIXES)}
-    references = {s["r"].value: int(s["number"].value) for s in store.query(REFERENCE_QUERY, prefixes=PREFIXES)}
+    sections = {s["s"].value: (s["number"].value, s["title"].value) for s in _select(store, SECTION_QUERY)}
+    references = {s["r"].value: int(s["number"].value) for s in _select(store, REFERENCE_QUERY)}
 
     assertions: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for s in store.query(ASSERTION_QUERY, prefixes=PREFIXES):
+    for s in _select(store, ASSERTION_QUERY):
         assertions[s["a"].value][s["p"].value].append(term_value(s["o"]))
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -31,11 +31,13 @@ import json
 import re
 import shlex
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
@@ -138,7 +140,7 @@ def tokens(text: str) -> list[Token]:
             break
         kind = match.lastgroup
         if kind not in ("ws", "comment"):
-            out.append(Token(kind, match.group(), pos))
+            out.append(Token(cast(str, kind), match.group(), pos))
         pos = match.end()
     return out
 
@@ -565,8 +567,8 @@ def serialize_graph(result: QueryResult, fmt: str = "turtle") -> bytes:
         iris = {term.value for t in result.triples for term in (t.subject, t.predicate, t.object)
                 if isinstance(term, ox.NamedNode)}
         used = {p: ns for p, ns in sorted(query_prefixes().items()) if any(i.startswith(ns) for i in iris)}
-        return ox.serialize(result.triples, format=rdf_format, prefixes=used)
-    return ox.serialize(result.triples, format=rdf_format)
+        return ox.serialize(result.triples, format=rdf_format, prefixes=used) or b""
+    return ox.serialize(result.triples, format=rdf_format) or b""
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:
@@ -767,7 +769,7 @@ class NamedQuery:
         raise ParameterError(f"query '{self.name}' has no parameter '{name}' (it takes: {declared}). "
                              f"Fix: see `exokg query --list`")
 
-    def bindings(self, values: dict[str, list[str] | str], source=None, *, engine=None) -> dict[str, list]:
+    def bindings(self, values: Mapping[str, list[str] | str], source=None, *, engine=None) -> dict[str, list]:
         """Check and convert user-given parameter values (names, numbers, IRIs) into RDF terms;
         entity names resolve in the graph at ``source``, or in the one a remote ``engine`` serves."""
         out: dict[str, list] = {}
@@ -845,6 +847,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                 break
             continue
         match = _HEADER_LINE.fullmatch(line)
+        assert match is not None  # the pattern matches every line that starts with #
         key, rest = match.group(1), match.group(2).strip()
         if key:
             fields[key].append(rest)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from .model import section_key
@@ -46,7 +48,7 @@ class Stats:
 
 
 def _rows(store: ox.Store, query: str) -> list[dict]:
-    solutions = store.query(query, prefixes=PREFIXES)
+    solutions = cast(ox.QuerySolutions, store.query(query, prefixes=PREFIXES))
     names = [v.value for v in solutions.variables]
     return [{name: term_value(solution[name]) for name in names} for solution in solutions]
 

@@ -5,7 +5,7 @@ minting a new IRI. A test checks that these terms are exactly the ontology's.
 """
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD, DefinedNamespace  # noqa: F401
 
 BASE = "https://w3id.org/exokg/"
@@ -26,75 +26,75 @@ class EXO(DefinedNamespace):
     _fail = True
 
     # classes
-    Entity: object
-    NonCodingRNA: object
-    MicroRNA: object
-    CircularRNA: object
-    LongNonCodingRNA: object
-    GeneOrProtein: object
-    ChemicalEntity: object
-    Drug: object
-    Pathway: object
-    BiologicalProcess: object
-    CellType: object
-    CellLine: object
-    Disease: object
-    CancerType: object
-    BodyFluid: object
-    Organism: object
-    ExosomePreparation: object
-    Therapy: object
-    Publication: object
-    Section: object
-    Assertion: object
+    Entity: URIRef
+    NonCodingRNA: URIRef
+    MicroRNA: URIRef
+    CircularRNA: URIRef
+    LongNonCodingRNA: URIRef
+    GeneOrProtein: URIRef
+    ChemicalEntity: URIRef
+    Drug: URIRef
+    Pathway: URIRef
+    BiologicalProcess: URIRef
+    CellType: URIRef
+    CellLine: URIRef
+    Disease: URIRef
+    CancerType: URIRef
+    BodyFluid: URIRef
+    Organism: URIRef
+    ExosomePreparation: URIRef
+    Therapy: URIRef
+    Publication: URIRef
+    Section: URIRef
+    Assertion: URIRef
     # relations
-    confersResistanceTo: object
-    reversesResistanceTo: object
-    targets: object
-    sponges: object
-    upregulates: object
-    downregulates: object
-    regulates: object
-    activates: object
-    inhibits: object
-    promotes: object
-    suppresses: object
-    secretes: object
-    takenUpBy: object
-    bindsTo: object
-    interactsWith: object
-    memberOf: object
-    transports: object
-    biomarkerFor: object
-    detectedIn: object
-    delivers: object
-    derivedFrom: object
-    studiedIn: object
-    associatedWith: object
+    confersResistanceTo: URIRef
+    reversesResistanceTo: URIRef
+    targets: URIRef
+    sponges: URIRef
+    upregulates: URIRef
+    downregulates: URIRef
+    regulates: URIRef
+    activates: URIRef
+    inhibits: URIRef
+    promotes: URIRef
+    suppresses: URIRef
+    secretes: URIRef
+    takenUpBy: URIRef
+    bindsTo: URIRef
+    interactsWith: URIRef
+    memberOf: URIRef
+    transports: URIRef
+    biomarkerFor: URIRef
+    detectedIn: URIRef
+    delivers: URIRef
+    derivedFrom: URIRef
+    studiedIn: URIRef
+    associatedWith: URIRef
     # qualifiers and provenance
-    cancerType: object
-    drug: object
-    cellLine: object
-    donorCell: object
-    recipientCell: object
-    bodyFluid: object
-    mechanism: object
-    biomarkerRole: object
-    model: object
-    direction: object
-    source: object
-    section: object
-    sectionNumber: object
-    tableRow: object
-    citesReference: object
-    referenceNumber: object
-    curatorSummary: object
-    isMapped: object
-    unnamedInSource: object
-    curatorNote: object
-    curationKey: object
-    effectSign: object
-    isSymmetric: object
+    cancerType: URIRef
+    drug: URIRef
+    cellLine: URIRef
+    donorCell: URIRef
+    recipientCell: URIRef
+    bodyFluid: URIRef
+    mechanism: URIRef
+    biomarkerRole: URIRef
+    model: URIRef
+    direction: URIRef
+    source: URIRef
+    section: URIRef
+    sectionNumber: URIRef
+    tableRow: URIRef
+    citesReference: URIRef
+    referenceNumber: URIRef
+    curatorSummary: URIRef
+    isMapped: URIRef
+    unnamedInSource: URIRef
+    curatorNote: URIRef
+    curationKey: URIRef
+    effectSign: URIRef
+    isSymmetric: URIRef
 
 
 PREFIXES = {

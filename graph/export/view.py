@@ -16,7 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rdflib import Graph, URIRef
+from typing import Any
+
+from rdflib import Graph
+from rdflib.term import Node as Term
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..model import QUALIFIERS
@@ -97,7 +100,7 @@ class GraphView:
         return "; ".join(parts)
 
 
-def _one(values: list, what: str, subject) -> object:
+def _one(values: list, what: str, subject) -> Any:
     if len(values) != 1:
         raise ExportError(f"{subject} has {len(values)} {what} values, expected one. "
                           "Fix: rebuild the graph with `exokg build`")
@@ -108,7 +111,7 @@ def build_view(graph: Graph) -> GraphView:
     ontology = load_ontology()
     relations = {r.iri: r for r in ontology.relations.values()}
     exo_ns = str(EXO._NS)
-    by_subject: dict[URIRef, dict[URIRef, list]] = defaultdict(lambda: defaultdict(list))
+    by_subject: dict[Term, dict[Term, list]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in graph:
         by_subject[s][p].append(o)
 
