@@ -29,7 +29,7 @@ GROUPS = {
     "core": "errors vocab terms identifiers ontology model output",
     "ingest": "curation rdf build validate",
     "store": "store stats entities coverage projection hierarchy",
-    "use": "query competency server remote hops paths paths_render explain viz export commands cli",
+    "use": "query competency server remote hops paths paths_render explain viz export api commands cli",
 }
 BUILDS_ON = {"ingest": ["core"], "store": ["ingest"], "use": ["store"]}  # group -> the groups it builds on directly
 COMMAND_LINE = {"commands", "cli"}
