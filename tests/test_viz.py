@@ -492,10 +492,3 @@ def test_large_graphs_trim_layout_work():
     assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, synthetic_graph(600))
     payload = payload_of(viz.render_html(viz.graph_view(H)))
     assert len(payload["nodes"]) == 600 and payload["options"]["interaction"]["hideEdgesOnZoom"] is True
-
-
-def test_without_numpy_the_browser_lays_out(G, monkeypatch):
-    monkeypatch.setattr(viz_page, "_have_numpy", lambda: False)
-    payload = payload_of(viz.render_html(viz.subgraph_view(G, sorted(G.nodes)[:5])))
-    assert payload["options"]["physics"]["enabled"] is True and payload["freeze"] is True
-    assert not any("x" in n for n in payload["nodes"])
