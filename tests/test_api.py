@@ -5,6 +5,7 @@ so the library and the CLI cannot drift apart.
 """
 from __future__ import annotations
 
+import doctest
 import json
 import subprocess
 import sys
@@ -138,3 +139,13 @@ def test_the_package_ships_its_type_marker():
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "py.typed" in config["tool"]["setuptools"]["package-data"]["graph"]
     assert (REPO / "graph" / "py.typed").is_file()
+
+
+def test_the_readme_example_runs_as_shown():
+    """README's Python section is a doctest: what it shows is what the handle answers."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- api -->", 1)[1].split("<!-- /api -->", 1)[0].split("```pycon", 1)[1].split("```", 1)[0]
+    test = doctest.DocTestParser().get_doctest(block, {}, "README.md", str(REPO / "README.md"), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries >= 6

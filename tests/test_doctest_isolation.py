@@ -5,9 +5,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO
 
 
+@pytest.mark.slow
 def test_doctests_run_alone_write_nothing_under_home(tmp_path):
     """`pytest graph/... --doctest-modules` builds the packaged graph into a per-session cache
     (../conftest.py), never into ~/.cache/exokg: with HOME pointed at an empty folder, the
