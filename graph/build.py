@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 
 from .curation import data_dir, load_curation
@@ -40,10 +41,10 @@ class BuildResult:
     entities: int
     statements: int
     digest: str
-    graph: Graph = field(repr=False, compare=False, default=None)
+    graph: Graph | None = field(repr=False, compare=False, default=None)
 
 
-def data_digest(root: Path | None = None) -> str:
+def data_digest(root: Path | str | None = None) -> str:
     """SHA-256 over every curated table and the ontology: the data's version."""
     root = Path(root) if root is not None else data_dir()
     digest = hashlib.sha256()
@@ -119,7 +120,7 @@ def void_description(graph: Graph, curation: Curation, digest: str) -> Graph:
     void.add((ds, VOID.entities, Literal(len(curation.entities))))
     void.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
     void.add((ds, VOID.properties, Literal(len(set(graph.predicates())))))
-    class_counts: dict[URIRef, int] = {}
+    class_counts: dict[Node, int] = {}
     for _, cls in graph.subject_objects(RDF.type):
         class_counts[cls] = class_counts.get(cls, 0) + 1
     for cls, count in sorted(class_counts.items()):
@@ -188,13 +189,13 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=out_dir)
-            staged.append((name, Path(tmp)))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=out_dir)
+            staged.append((name, Path(tmp_name)))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+            os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
         for name, tmp in staged:
             os.replace(tmp, out_dir / name)
     finally:

@@ -194,7 +194,7 @@ def coverage(curation: Curation, review_text: str | None = None) -> CoverageRepo
     per_type = Counter(e.type for e in curation.entities.values())
     prefixes: dict[str, Counter] = {}
     for entity in curation.entities.values():
-        if entity.mapped:
+        if entity.curie is not None:
             prefixes.setdefault(entity.type, Counter())[entity.curie.split(":", 1)[0]] += 1
     context_columns = {"cancer", "drug", "cell_line", "donor_cell", "recipient_cell", "body_fluid"}
     lacking_context = [s.id for s in curation.statements if not context_columns & {c for c, _ in s.context}]

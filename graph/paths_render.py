@@ -73,11 +73,11 @@ def _value(G, value):
     return node_key(G, value) if isinstance(value, str) and value in G else value
 
 
-def _context_json(G, context: dict) -> dict:
+def _context_json(G, context: dict | None) -> dict:
     return {q: [_value(G, v) for v in values] for q, values in (context or {}).items()}
 
 
-def _context_text(G, context: dict) -> str:
+def _context_text(G, context: dict | None) -> str:
     parts = []
     for q, values in (context or {}).items():
         shown = ", ".join(str(G.nodes[v].get("label") or node_key(G, v)) if isinstance(v, str) and v in G else str(v)

@@ -59,7 +59,9 @@ def check_writable(graph: Graph, fmt: str, xml: bool = False, error: type[Except
                  if pattern.search(str(term)))
     if bad:
         s, p, o, text = bad[0]
-        char = pattern.search(text).group()
+        found = pattern.search(text)
+        assert found is not None  # text was picked because it matches
+        char = found.group()
         where = f"the object of <{s}> <{p}>" if text == o else f"the IRI <{text!r}>"
         raise error(f"{where} holds {character_name(char)}, which {fmt} cannot carry ({len(bad)} value(s) in all). "
                     "Fix: remove the character from the source graph (exokg build refuses it in the curated tables)")
@@ -109,11 +111,11 @@ def curation_to_rdf(curation: Curation) -> Graph:
     add((review, DCTERMS.identifier, Literal(f"pmc:{REVIEW_PMC}")))
     add((review, DCTERMS.date, Literal("2025", datatype=XSD.gYear)))
 
-    for number, title in curation.sections.items():
-        node = URIRef(section_iri(number))
+    for section, title in curation.sections.items():
+        node = URIRef(section_iri(section))
         add((node, RDF.type, EXO.Section))
-        add((node, RDFS.label, Literal(f"{number} {title}" if number[0].isdigit() else title)))
-        add((node, EXO.sectionNumber, Literal(number)))
+        add((node, RDFS.label, Literal(f"{section} {title}" if section[0].isdigit() else title)))
+        add((node, EXO.sectionNumber, Literal(section)))
         add((node, DCTERMS.isPartOf, review))
 
     cited = {n for s in curation.statements for n in (*s.provenance.references, *s.provenance.inferred_references)}

@@ -20,6 +20,7 @@ import ipaddress
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -35,6 +36,9 @@ from .query import (
     query_prefixes,
     syntax_check,
 )
+
+if TYPE_CHECKING:
+    from .entities import EntityIndex
 
 ENTITY_PAGE = 10_000  # entities asked for per request by RemoteEndpoint.entity_index
 
@@ -115,7 +119,7 @@ class RemoteEndpoint:
     def __init__(self, url: str, named_graph: str | None = None, timeout: float = 60.0):
         _check_url(url)
         self.url, self.named_graph, self.timeout = url, named_graph, timeout
-        self._entities = None
+        self._entities: EntityIndex | None = None
 
     def entity_index(self):
         """The entities of the graph this endpoint serves, fetched on first use and kept for the
@@ -190,7 +194,7 @@ def graph_ntriples(source=None) -> tuple[bytes, int]:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=data_format)]
     triples += [ox.Triple(q.subject, q.predicate, q.object)
                 for q in ox.parse(ontology_text().encode("utf-8"), ox.RdfFormat.TURTLE)]
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", len(triples)
 
 
 def push(endpoint: str, source=None, *, named_graph: str | None = None, timeout: float = 120.0) -> int:

@@ -317,6 +317,7 @@ class Handler(BaseHTTPRequestHandler):
             offered = RESULT_MEDIA if rows_refused else GRAPH_MEDIA
             raise Refusal(406, f"cannot answer a {form} query in any of: {self.headers.get('Accept')}; "
                                f"available: {', '.join(sorted(offered))}")
+        assert self.server.pool is not None  # make_server starts the workers before serving
         status, content_type, body, headers = self.server.pool.execute(
             text, row_choice, graph_choice, config.max_rows, config.timeout)
         self._send(status, content_type, body, headers)
@@ -363,7 +364,7 @@ class ExoKGServer(ThreadingHTTPServer):
         self._pending_lock = threading.Lock()
         self._verdicts: OrderedDict[bytes, str | None | tuple[int, str]] = OrderedDict()  # digest of a text -> vet()
         super().__init__(address, Handler)
-        host = self.server_address[0]
+        host = str(self.server_address[0])
         try:
             self.loopback = ipaddress.ip_address(host).is_loopback
         except ValueError:
@@ -425,7 +426,7 @@ class ExoKGServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), self.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/sparql"
 
@@ -481,7 +482,8 @@ def make_server(source=None, host: str = "127.0.0.1", port: int = 7879,
 
 def close_server(server: ExoKGServer) -> None:
     server.server_close()
-    server.pool.close()
+    if server.pool is not None:
+        server.pool.close()
 
 
 @contextmanager

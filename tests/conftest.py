@@ -1,5 +1,6 @@
 """Shared fixtures. The packaged graph is built once per test session into a temporary folder,
-so tests never depend on (or write to) the user's cache."""
+so tests never depend on (or write to) the user's cache (../conftest.py points the cache at a
+per-session folder for every run, doctests included)."""
 from __future__ import annotations
 
 import os
@@ -13,19 +14,6 @@ from graph.build import build
 REPO = Path(__file__).resolve().parents[1]
 SEED_TEXT = REPO.parent / "shared" / "seed" / "000_d38584e5f5a7abb3.txt"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def isolated_cache(tmp_path_factory):
-    """Point ExoKG's cache at a per-session folder."""
-    folder = tmp_path_factory.mktemp("exokg-cache")
-    old = os.environ.get("EXOKG_CACHE")
-    os.environ["EXOKG_CACHE"] = str(folder)
-    yield folder
-    if old is None:
-        os.environ.pop("EXOKG_CACHE", None)
-    else:
-        os.environ["EXOKG_CACHE"] = old
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The installed console script, run as a user runs it."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import IN_CI, REPO
+from .conftest import IN_CI, REPO, run_cli
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -34,10 +35,12 @@ def run(exokg, *args, cwd=None):
 
 
 def test_build_stats_validate_from_the_console_script(exokg, tmp_path):
+    """The installed script on the minimal fixture (the packaged graph's build, stats and SHACL
+    report are tested in-process: test_build.py, test_competency.py)."""
     out = tmp_path / "out"
-    built = run(exokg, "build", "--out", str(out))
+    built = run(exokg, "build", "--data", str(MINIMAL), "--out", str(out))
     assert built.returncode == 0, built.stderr
-    assert re.search(r"(\d+) entities, (\d+) statements, (\d+) triples", built.stdout)
+    assert re.search(r"10 entities, 6 statements, (\d+) triples", built.stdout)
     for name in ("exokg.ttl", "exokg.nt", "exokg.jsonld", "void.ttl"):
         assert (out / name).stat().st_size > 0
     stats = run(exokg, "stats", "--graph", str(out), "--format", "tsv")
@@ -45,6 +48,17 @@ def test_build_stats_validate_from_the_console_script(exokg, tmp_path):
     assert "Statements per section" in stats.stdout and "\nT1\t" in stats.stdout
     validated = run(exokg, "validate", "--graph", str(out))
     assert validated.returncode == 0 and "conforms: 0 violations" in validated.stdout
+
+
+def test_stats_of_the_packaged_graph_count_what_the_build_wrote(built, capsys):
+    """`exokg stats` on the full graph, in-process (the console script above runs on the fixture)."""
+    code, out, err = run_cli(capsys, "stats", "--graph", str(built.out_dir), "--format", "json")
+    assert code == 0, err
+    stats = json.loads(out)
+    assert sum(row["entities"] for row in stats["entity_types"]) == built.entities
+    assert sum(row["statements"] for row in stats["relations"]) == built.statements
+    assert sum(row["statements"] for row in stats["sections"]) == built.statements
+    assert {row["section"] for row in stats["sections"]} >= {"1", "3.1", "T1"}
 
 
 def test_bad_input_is_one_line_per_problem_and_exit_1(exokg, tmp_path):

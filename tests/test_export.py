@@ -575,6 +575,7 @@ def test_a_lone_graph_file_gets_a_content_version(built, tmp_path):
 # ---------------------------------------------------------------- determinism, atomicity, errors
 
 
+@pytest.mark.slow
 def test_exports_are_byte_identical_across_runs_and_hash_seeds(built_dir, exported, tmp_path):
     script = ("import sys; from pathlib import Path; from graph.export import FORMATS, export, load_source; "
               "src = load_source(sys.argv[1]); out = Path(sys.argv[2]); "

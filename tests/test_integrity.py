@@ -13,7 +13,6 @@ from rdflib.namespace import OWL, RDF
 
 from graph.build import jsonld_context
 from graph.curation import packaged_curation
-from graph.identifiers import split_curie
 from graph.ontology import load_ontology
 from graph.vocab import EXO
 
@@ -58,36 +57,15 @@ def test_ontology_has_version_iri_and_info():
     assert str(graph.value(ontology, OWL.versionIRI)).endswith("/" + load_ontology().version)
 
 
-def test_every_curie_is_valid(curation):
-    for entity in curation.entities.values():
-        for curie in filter(None, (entity.curie, *entity.xrefs)):
-            split_curie(curie)  # raises with a fix hint
+# CURIE syntax, labels unique per type, subject and object types within the relation's domain and
+# range, known sections and Table 1 rows are refused by the loader itself (graph/curation.py), so
+# packaged_curation() could not return a record that breaks them: test_curation_errors.py tests
+# each of those refusals. What the loader lets through is checked here.
 
 
-def test_labels_unique_per_type(curation):
-    seen = {}
-    for entity in curation.entities.values():
-        key = (entity.type, entity.label.casefold())
-        assert key not in seen, f"{entity.origin}: label '{entity.label}' also used by {seen.get(key)}"
-        seen[key] = entity.key
-
-
-def test_every_statement_fits_its_relation(curation):
-    ontology = load_ontology()
+def test_every_summary_is_a_sentence(curation):
     for statement in curation.statements:
-        relation = ontology.relations[statement.relation]
-        subject, obj = curation.entities[statement.subject], curation.entities[statement.object]
-        assert ontology.fits(subject.type, relation.domain), f"{statement.origin}: subject type {subject.type}"
-        assert ontology.fits(obj.type, relation.range), f"{statement.origin}: object type {obj.type}"
-
-
-def test_every_statement_has_provenance(curation):
-    for statement in curation.statements:
-        p = statement.provenance
-        assert p.section in curation.sections, f"{statement.origin}: unknown section"
-        assert len(p.summary) >= 10, f"{statement.origin}: write a one-line summary"
-        if p.section == "T1":
-            assert p.table_row, f"{statement.origin}: give the Table 1 row"
+        assert len(statement.provenance.summary) >= 10, f"{statement.origin}: write a one-line summary"
 
 
 def test_unnamed_table_rows_keep_no_name(curation):

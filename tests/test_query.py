@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.cli import main
+from graph.errors import FormatError, QueryError, ResolutionError
 from graph.query import (ParameterError, QueryRefused, QuerySyntaxError, bind_values, check_policy, compact,
                          format_result, library, named_query, parse_named_query, run_named, run_query,
                          sparql_csv, sparql_json, sparql_tsv, sparql_xml, tokens, uses_service)
@@ -69,7 +70,7 @@ def test_header_is_parsed_and_checked():
         query.bindings({"n": "1", "y": "2"})
     with pytest.raises(ParameterError, match="whole number"):
         query.bindings({"n": "one"})
-    with pytest.raises(Exception, match="header needs"):
+    with pytest.raises(QueryError, match="header needs"):
         parse_named_query("bad", "SELECT * WHERE { ?s ?p ?o }")
 
 
@@ -79,7 +80,7 @@ def test_entity_parameters_resolve_names_and_respect_types(graph_file):
     assert bound["drug"] == [ox.NamedNode("http://purl.obolibrary.org/obo/CHEBI_27899")]
     assert len(bound["cancer"]) == 2
     assert bound["effect"] == [ox.NamedNode(EXO + "confersResistanceTo")]
-    with pytest.raises(Exception, match="no entity of type Drug matches"):
+    with pytest.raises(ResolutionError, match="no entity of type Drug matches"):
         query.bindings({"drug": "gastric cancer"}, graph_file)
     with pytest.raises(ParameterError, match="unknown relation"):
         query.bindings({"effect": "causes"}, graph_file)
@@ -192,9 +193,9 @@ def test_graph_answers_are_turtle_ntriples_or_jsonld(graph_file):
     assert len(list(ox.parse(turtle.encode(), ox.RdfFormat.TURTLE))) == len(result.triples)
     assert len(list(ox.parse(format_result(result, "ntriples").encode(), ox.RdfFormat.N_TRIPLES))) == len(result.triples)
     assert len(list(ox.parse(format_result(result, "json").encode(), ox.RdfFormat.JSON_LD))) == len(result.triples)
-    with pytest.raises(Exception, match="has no 'csv' form"):
+    with pytest.raises(FormatError, match="has no 'csv' form"):
         format_result(result, "csv")
-    with pytest.raises(Exception, match="has no 'turtle' form"):
+    with pytest.raises(FormatError, match="has no 'turtle' form"):
         format_result(run_query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", graph_file), "turtle")
 
 

@@ -24,6 +24,8 @@ from graph.viz import page as viz_page
 from graph.vocab import PREFIXES
 from scripts.fixtures import synthetic_graph
 
+from .conftest import run_cli
+
 XSS_LABEL = "<img src=x onerror=alert(1)>"
 BREAKOUT = "</script><script>alert(2)</script><!--"
 
@@ -464,17 +466,18 @@ def test_write_html_is_atomic(G, tmp_path, monkeypatch):
     assert target.read_text() == "<p>new</p>" and sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
 
 
-def test_same_input_same_file_across_processes(graph_file, tmp_path):
-    """Hash seeds differ between the runs, so set and dict order cannot leak into the files."""
+@pytest.mark.slow
+def test_same_input_same_file_across_processes(graph_file, tmp_path, capsys):
+    """A page written in another process, under another hash seed, has the same bytes as this
+    process's, so set and dict order cannot leak into the files."""
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"  # this process's seed is another
     views = {"whole": [], "construct": ["--construct", "CONSTRUCT { ?s ?p ?o } WHERE { ?s exo:confersResistanceTo ?o . ?s ?p ?o }"]}
     for name, args in views.items():
-        digests = set()
-        for seed in ("1", "2"):
-            out = tmp_path / f"{name}{seed}.html"
-            subprocess.run([sys.executable, "-m", "graph.cli", "viz", "--graph", str(graph_file), "-o", str(out), *args],
-                           check=True, env=dict(os.environ, PYTHONHASHSEED=seed), capture_output=True)
-            digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
-        assert len(digests) == 1, name
+        here, there = tmp_path / f"{name}-here.html", tmp_path / f"{name}-there.html"
+        assert run_cli(capsys, "viz", "--graph", str(graph_file), "-o", str(here), *args)[0] == 0
+        subprocess.run([sys.executable, "-m", "graph.cli", "viz", "--graph", str(graph_file), "-o", str(there), *args],
+                       check=True, env=dict(os.environ, PYTHONHASHSEED=seed), capture_output=True)
+        assert hashlib.sha256(here.read_bytes()).hexdigest() == hashlib.sha256(there.read_bytes()).hexdigest(), name
 
 
 def test_layout_is_deterministic_and_spread(G):
@@ -493,10 +496,3 @@ def test_large_graphs_trim_layout_work():
     assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, synthetic_graph(600))
     payload = payload_of(viz.render_html(viz.graph_view(H)))
     assert len(payload["nodes"]) == 600 and payload["options"]["interaction"]["hideEdgesOnZoom"] is True
-
-
-def test_without_numpy_the_browser_lays_out(G, monkeypatch):
-    monkeypatch.setattr(viz_page, "_have_numpy", lambda: False)
-    payload = payload_of(viz.render_html(viz.subgraph_view(G, sorted(G.nodes)[:5])))
-    assert payload["options"]["physics"]["enabled"] is True and payload["freeze"] is True
-    assert not any("x" in n for n in payload["nodes"])

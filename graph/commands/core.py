@@ -148,6 +148,7 @@ def coverage_command(review: Path | None, show: int, strict: bool, fmt: str):
     if report.uncovered is None:
         click.echo("Text audit: skipped (no review text found; pass --review FILE)")
         return
+    assert review is not None  # the audit ran, so a review was read
     click.echo(f"Text audit of {review.name}: {len(report.uncovered)} uncovered token(s); "
                f"{report.ignored} occurrence(s) ignored as non-entities (graph/data/audit_ignore.tsv)")
     for token in report.uncovered[:show]:

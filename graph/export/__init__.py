@@ -126,7 +126,7 @@ def render(fmt: ExportFormat | str, source: ExportSource, out_name: str | None =
     fmt = get_format(fmt) if isinstance(fmt, str) else fmt
     out_name = out_name or fmt.default_out().name
     data = fmt.writer(source)
-    files = dict(data) if fmt.folder else {out_name: data}
+    files: dict[str, bytes] = dict(data) if isinstance(data, dict) else {out_name: data}
     files[description_name(fmt, out_name)] = to_turtle(dataset_description(source, fmt, files))
     return files
 

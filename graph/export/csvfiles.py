@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 from ..rdf import check_writable
 from .errors import ExportError
@@ -79,7 +81,7 @@ def edge_row(edge: Edge, view: GraphView) -> dict[str, str]:
             "summary": edge.summary, "review": edge.review}
 
 
-def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]], header: tuple[str, ...] | None = None) -> bytes:
+def to_csv(columns: Sequence[Hashable], rows: Sequence[Mapping[Any, str]], header: tuple[str, ...] | None = None) -> bytes:
     """RFC 4180 CSV (quoted where needed, ``\\n`` line ends), UTF-8, formula-like cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -44,7 +44,7 @@ def edge_attributes(edge: Edge, view: GraphView) -> dict:
 def to_networkx(source: ExportSource) -> nx.MultiDiGraph:
     """The graph exactly as the GraphML file holds it."""
     view = source.view
-    G = nx.MultiDiGraph(name="ExoKG", version=source.version, list_separator=SEPARATOR)
+    G: nx.MultiDiGraph = nx.MultiDiGraph(name="ExoKG", version=source.version, list_separator=SEPARATOR)
     for node in view.nodes:
         G.add_node(node.iri, **node_attributes(node))
     for edge in view.edges:

@@ -58,7 +58,7 @@ def category_mapping() -> dict[str, tuple[tuple[str, ...], str]]:
     graph = ontology.graph
     mapping = {}
     for cls in ontology.entity_classes:
-        node = EXO[cls]
+        node = getattr(EXO, cls)  # a closed namespace: an undeclared class raises
         while node is not None and str(node).startswith(str(EXO._NS)):
             exact = _biolink(graph.objects(node, SKOS.exactMatch))
             close = _biolink(graph.objects(node, SKOS.closeMatch))

@@ -27,6 +27,8 @@ import re
 from collections import defaultdict
 
 import pyoxigraph as ox
+from typing import Any
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
@@ -79,7 +81,7 @@ def named_graphs(graph: Graph) -> dict[URIRef, list[tuple]]:
     return dict(graphs)
 
 
-def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def _ox(term) -> Any:  # the RDF position decides which term types are valid; pyoxigraph checks it
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -143,17 +145,17 @@ def write_rdfxml(source: ExportSource) -> bytes:
     """RDF/XML. A value with a character XML 1.0 cannot hold is refused; a carriage return is
     written ``&#13;`` (a raw one would be read back as a line feed)."""
     check_writable(source.graph, "RDF/XML", xml=True, error=ExportError)
-    data = ox.serialize(_sorted_triples(source.graph), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    data = ox.serialize(_sorted_triples(source.graph), format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES)) or b""
     return _sorted_namespaces(data).replace(b"\r", b"&#13;")
 
 
 def write_trig(source: ExportSource) -> bytes:
     check_writable(source.graph, "TriG", error=ExportError)
     prefixes = {**jsonld_context(), **PREFIXES}
-    data = ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    data = ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     return _escaped(_sorted_header(data))
 
 
 def write_nquads(source: ExportSource) -> bytes:
     check_writable(source.graph, "N-Quads", error=ExportError)
-    return _escaped(ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.N_QUADS))
+    return _escaped(ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.N_QUADS) or b"")

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
+from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
 from ..build import to_ntriples, void_description
+from ..model import Curation
 from ..errors import UnwritableValueError
 from ..ontology import load_ontology
 from ..rdf import new_graph
@@ -50,7 +52,7 @@ class ExportSource:
         # and a digest for the version, which the dataset description replaces with ``version``.
         entities = {str(key): SimpleNamespace(iri=str(node))
                     for node, key in self.graph.subject_objects(EXO.curationKey)}
-        return void_description(self.graph, SimpleNamespace(entities=entities), "0" * 12)
+        return void_description(self.graph, cast(Curation, SimpleNamespace(entities=entities)), "0" * 12)
 
 
 def content_version(graph: Graph) -> str:
@@ -71,7 +73,7 @@ def recorded_version(path: Path, triples: int) -> str | None:
         void.parse(void_file, format="turtle")
     except Exception:  # an unreadable description is ignored; the content version is used instead
         return None
-    for dataset in sorted(void.subjects(RDF.type, VOID.Dataset)):
+    for dataset in sorted(void.subjects(RDF.type, VOID.Dataset), key=str):
         version, count = void.value(dataset, DCTERMS.hasVersion), void.value(dataset, VOID.triples)
         if version is not None and count is not None and str(count) == str(triples):
             return str(version)

@@ -177,6 +177,7 @@ def paths_view(G: nx.MultiDiGraph, paths: Iterable[dict], title: str = "ExoKG pa
     """The union of path-finding results (graph.paths dicts: ``nodes`` and ``hops`` with
     ``source``, ``target``, ``reversed`` and ``statements``) with their end entities drawn bold.
     Every statement behind a hop is drawn, so its evidence shows on hover."""
+    edges: list[tuple]
     nodes, edges, ends = [], [], set()
     for path in paths:
         nodes.extend(path["nodes"])
@@ -244,7 +245,7 @@ def construct_view(triples, title: str = "ExoKG CONSTRUCT result", description: 
         if source is not None:
             raise
     labels = dict(labels or {})
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph = nx.MultiDiGraph()
     for nid, d in info.items():
         record = index.by_iri.get(nid) if index is not None and d["kind"] == "iri" else None
         if d["kind"] == "literal":
@@ -274,8 +275,8 @@ def construct_view(triples, title: str = "ExoKG CONSTRUCT result", description: 
     if index is not None:
         G.graph["source"] = source  # cancer families (skos:broader) come from that graph
     view = graph_view(G, title=title, description=description or f"{len(raw_edges)} triple(s)", kind="construct")
-    for record in view.edges:
-        record["id"] = "triple:" + hashlib.sha1(f"{record['from']}|{record['predicate']}|{record['to']}|{record['id']}"
+    for edge_record in view.edges:
+        edge_record["id"] = "triple:" + hashlib.sha1(f"{edge_record['from']}|{edge_record['predicate']}|{edge_record['to']}|{edge_record['id']}"
                                                 .encode()).hexdigest()[:16]
     _dedupe_edge_ids(view.edges)
     return view
@@ -339,6 +340,7 @@ def _edge_record(u: str, v: str, k, d: dict, labels: dict, highlight: bool) -> d
 
 def _edge_keys(G: nx.MultiDiGraph, node_set: set | None, edges) -> set[tuple]:
     if edges is None:
+        assert node_set is not None  # every edge among the kept nodes
         return {(u, v, k) for u, v, k in G.edges(keys=True) if u in node_set and v in node_set}
     keys = set()
     for edge in edges:
