@@ -70,3 +70,8 @@ class FormatError(ExoKGError):
 
 class ValidationFailed(ExoKGError):
     """SHACL validation found violations."""
+
+
+class IngestError(ExoKGError):
+    """A file given to `exokg import` is not in the layout its source publishes, or a row of it is
+    malformed (the message names the file and line); nothing of that import is kept."""

@@ -14,6 +14,7 @@ ENTITY = Namespace(BASE + "entity/")
 ASSERTION = Namespace(BASE + "assertion/")
 PUBLICATION = Namespace(BASE + "publication/")
 DATASET = Namespace(BASE + "dataset/")
+NAMED_GRAPH = Namespace(BASE + "graph/")  # one named graph per loaded file or imported resource
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
 REVIEW_PMC = "PMC12774554"
@@ -95,6 +96,28 @@ class EXO(DefinedNamespace):
     curationKey: object
     effectSign: object
     isSymmetric: object
+    # imported resources (graph/ingest): knowledge levels, the sources' evidence, dataset counts
+    KnowledgeLevel: object
+    fromReview: object
+    curatedBySource: object
+    predicted: object
+    knowledgeLevel: object
+    experimentType: object
+    supportType: object
+    evidenceCode: object
+    sample: object
+    sourceRecord: object
+    sourceName: object
+    importNote: object
+    isNegated: object
+    species: object
+    sha256: object
+    fileName: object
+    rowsRead: object
+    rowsImported: object
+    rowsSkipped: object
+    skipReason: object
+    rowCount: object
 
 
 PREFIXES = {

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 LAYERS = ("errors vocab terms identifiers ontology model curation rdf build validate store stats output entities "
-          "coverage projection query competency server remote paths explain viz export commands cli").split()
+          "coverage projection query competency server remote paths explain viz export ingest commands cli").split()
 PACKAGE = Path(__file__).resolve().parents[1] / "graph"
 
 
