@@ -23,6 +23,7 @@ COMMAND_MODULES = {
     "path": "paths", "explain": "paths",
     "viz": "viz",
     "export": "export",
+    "import": "ingest", "support": "ingest",
 }
 
 

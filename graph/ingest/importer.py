@@ -166,14 +166,14 @@ def _quads(items, slug: str, path: Path, options: ImportOptions, identity: Ident
         if species != HUMAN and not options.keep_species:
             report.skipped["other-species"] += 1
             continue
-        quads = _record_quads(item, slug, path, species, identity, t, dataset, seen, report)
+        quads = _record_quads(item, slug, report.file, species, identity, t, dataset, seen, report)
         report.imported += 1
         report.triples += len(quads)
         for s, p, o in quads:
             yield ox.Quad(s, p, o, graph)
 
 
-def _record_quads(record: Record, slug, path, species, identity, t, dataset, seen, report) -> list:
+def _record_quads(record: Record, slug, data_name, species, identity, t, dataset, seen, report) -> list:
     subject = identity.map(record.subject, species)
     obj = identity.map(record.object, species)
     s, o = ox.NamedNode(subject.iri), ox.NamedNode(obj.iri)
@@ -189,7 +189,7 @@ def _record_quads(record: Record, slug, path, species, identity, t, dataset, see
         report.mapped_to_review += 1
     out += [(a, t.type, n["Assertion"]), (a, t.subject, s), (a, t.predicate, p), (a, t.object, o),
             (a, PROV_DERIVED, dataset), (a, n["knowledgeLevel"], n[record.level]),
-            (a, n["sourceRecord"], ox.Literal(f"{path.name}:{record.line}" + (f" {record.record_id}" if record.record_id else ""))),
+            (a, n["sourceRecord"], ox.Literal(f"{data_name}:{record.line}" + (f" {record.record_id}" if record.record_id else ""))),
             (a, n["sourceName"], ox.Literal(f"{record.subject.text} | {record.object.text}"))]
     if record.negated:
         out.append((a, n["isNegated"], t.true))
