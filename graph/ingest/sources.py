@@ -40,6 +40,7 @@ GO_SCOPE = dict(audit="pair", subjects=("GeneOrProtein",), objects=("BiologicalP
 SOURCES: dict[str, Source] = {s.name: s for s in (
     Source("mirtarbase", "miRTarBase", "mirtarbase", "https://mirtarbase.cuhk.edu.cn/",
            "Experimentally validated microRNA-target interactions (MTI)", "pair",
+           licence="https://mirtarbase.cuhk.edu.cn/~miRTarBase/miRTarBase_2022/cache/download/LICENSE",
            subjects=("MicroRNA",), objects=("GeneOrProtein",),
            relations=("targets", "downregulates", "regulates", "inhibits", "suppresses")),
     Source("ncrnadrug", "ncRNADrug", "ncrnadrug", "http://www.jianglab.cn/ncRNADrug/",
