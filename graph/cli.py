@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "viz": "viz",
     "export": "export",
     "conflicts": "conflicts",
+    "import": "ingest", "support": "ingest",
 }
 
 

@@ -146,3 +146,8 @@ class GraphContentError(ExoKGError):
     """A graph given to a command cannot be read as ExoKG data: the file is not RDF, holds no
     ExoKG data, or an entity or assertion lacks a field or has one of the wrong kind. The message
     names the file, the resource, what is wrong and how to fix it."""
+
+
+class IngestError(ExoKGError):
+    """A file given to `exokg import` is not in the layout its source publishes, or a row of it is
+    malformed (the message names the file and line); nothing of that import is kept."""

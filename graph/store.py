@@ -38,13 +38,17 @@ from .storage import (DESCRIPTION_GRAPH, GRAPH_BASE, STORE, VERSIONS, add_ontolo
                       lock, sidecar, writable_store)
 
 FORMATS_BY_SUFFIX = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
-UNION = {"use_default_graph_as_union": True}
+LOADED_GRAPH_PREFIX = GRAPH_BASE + "load-"  # graph/load.py names each loaded file's graph so
 
 
 def query_options(store: ox.Store) -> dict:
-    """Keyword arguments for ``store.query``: the union of all graphs once a file has been loaded
-    (any named graph besides the build's description), else nothing."""
-    return UNION if any(g != DESCRIPTION_GRAPH for g in store.named_graphs()) else {}
+    """Keyword arguments for ``store.query``: once a file has been loaded (``exokg load``), the
+    default graph is the merge of the curated graph and every loaded graph; else nothing. Imported
+    resources (``exokg import``) are not merged in: they stay in their own named graphs, read with
+    GRAPH or by ``exokg support``, so the review's answers never mix with the sources' facts."""
+    loaded = [g for g in store.named_graphs()
+              if isinstance(g, ox.NamedNode) and g.value.startswith(LOADED_GRAPH_PREFIX)]
+    return {"default_graph": [ox.DefaultGraph(), *loaded]} if loaded else {}
 
 
 def cache_root() -> Path:

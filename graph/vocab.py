@@ -16,6 +16,7 @@ ENTITY_NS = BASE + "entity/"
 ASSERTION_NS = BASE + "assertion/"
 PUBLICATION_NS = BASE + "publication/"
 DATASET_NS = BASE + "dataset/"
+NAMED_GRAPH_NS = BASE + "graph/"  # one named graph per loaded file or imported resource
 BIOLINK_NS = "https://w3id.org/biolink/vocab/"
 
 REVIEW_PMC = "PMC12774554"
@@ -34,7 +35,7 @@ PREFIXES = {
     "biolink": BIOLINK_NS,
 }
 
-_RDFLIB_NAMES = frozenset({"ENTITY", "ASSERTION", "PUBLICATION", "DATASET", "BIOLINK", "EXO", "Namespace",
+_RDFLIB_NAMES = frozenset({"ENTITY", "ASSERTION", "PUBLICATION", "DATASET", "NAMED_GRAPH", "BIOLINK", "EXO", "Namespace",
                            "DCTERMS", "OWL", "RDF", "RDFS", "SKOS", "VOID", "XSD", "DefinedNamespace"})
 
 
@@ -134,9 +135,31 @@ def _rdflib_terms() -> dict:
         curationKey: object
         effectSign: object
         isSymmetric: object
+        # imported resources (graph/ingest): knowledge levels, the sources' evidence, dataset counts
+        KnowledgeLevel: object
+        fromReview: object
+        curatedBySource: object
+        predicted: object
+        knowledgeLevel: object
+        experimentType: object
+        supportType: object
+        evidenceCode: object
+        sample: object
+        sourceRecord: object
+        sourceName: object
+        importNote: object
+        isNegated: object
+        species: object
+        sha256: object
+        fileName: object
+        rowsRead: object
+        rowsImported: object
+        rowsSkipped: object
+        skipReason: object
+        rowCount: object
 
     return {"ENTITY": Namespace(ENTITY_NS), "ASSERTION": Namespace(ASSERTION_NS), "PUBLICATION": Namespace(PUBLICATION_NS),
-            "DATASET": Namespace(DATASET_NS), "BIOLINK": Namespace(BIOLINK_NS), "EXO": EXO, "Namespace": Namespace,
+            "DATASET": Namespace(DATASET_NS), "NAMED_GRAPH": Namespace(NAMED_GRAPH_NS), "BIOLINK": Namespace(BIOLINK_NS), "EXO": EXO, "Namespace": Namespace,
             "DCTERMS": DCTERMS, "OWL": OWL, "RDF": RDF, "RDFS": RDFS, "SKOS": SKOS, "VOID": VOID, "XSD": XSD,
             "DefinedNamespace": DefinedNamespace}
 

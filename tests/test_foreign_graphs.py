@@ -33,6 +33,8 @@ ARGS = {
     "path": ["miR-522", "ALOX15"], "explain": ["miR-522", "chemotherapy", "--html", "OUT/paths.html"],
     "viz": ["-o", "OUT/page.html"], "export": ["--format", "csv", "--out", "OUT/csv"],
     "load": [str(Path(__file__).resolve().parents[1] / "ontology" / "exokg.ttl")],
+    "import": ["mirtarbase", str(Path(__file__).parent / "fixtures" / "ingest" / "mirtarbase_mti_synthetic.csv")],
+    "support": [],
 }
 
 FOREIGN = {
