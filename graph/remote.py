@@ -22,6 +22,7 @@ server).
 """
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import tempfile
@@ -115,15 +116,19 @@ def _opener(parts: urllib.parse.SplitResult, auth: tuple[str, str] | None = None
 
 
 def _request(url: str, *, method: str, data, headers: dict, timeout: float,
-             opener: urllib.request.OpenerDirector | None = None):
+             opener: urllib.request.OpenerDirector | None = None, auth: _Credentials | None = None):
+    """(status, media type, body, headers) of one HTTP exchange; errors are EndpointError or QueryTimeout."""
     parts = _check_url(url)
     request = urllib.request.Request(url, data=data, method=method, headers={"User-Agent": USER_AGENT, **headers})
+    if auth is not None:
+        auth.authorize(request)
     try:
         response = (opener or _opener(parts)).open(request, timeout=timeout)
-        return response.status, response.headers.get_content_type(), response.read()
+        return response.status, response.headers.get_content_type(), response.read(), response.headers
     except urllib.error.HTTPError as err:
         body = err.read().decode("utf-8", "replace").strip()
-        return err.code, err.headers.get_content_type() if err.headers else "", body.encode("utf-8")
+        return (err.code, err.headers.get_content_type() if err.headers else "", body.encode("utf-8"),
+                err.headers)
     except ValueError as err:  # urllib's digest handler meets an authentication scheme it does not know
         raise EndpointError(f"{url} asks for authentication ExoKG cannot give ({err}). "
                             "Fix: use an endpoint with HTTP Basic or Digest authentication") from None
@@ -132,6 +137,47 @@ def _request(url: str, *, method: str, data, headers: dict, timeout: float,
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise QueryTimeout(f"{url} did not answer within {timeout:g} s. Fix: raise --timeout or simplify the query") from None
         raise EndpointError(f"cannot reach {url}: {reason}. Fix: check the URL and that the server is running") from None
+
+
+class _Credentials:
+    """Answers an endpoint's Basic or Digest challenge on every request of a push, once the
+    challenge is known: a large chunk is then sent once, and never cut off by a 401 (servers may
+    close the connection on a 401 while the body is still being sent)."""
+
+    def __init__(self, url: str, user: str, password: str):
+        self.user, self.password = user, password
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, user, password)
+        self._digest = urllib.request.HTTPDigestAuthHandler(manager)
+        self._challenge: tuple[str, dict] | None = None
+
+    def learn(self, headers, url: str) -> bool:
+        """Keep the challenge of a 401 answer; False when it has none."""
+        offers = {value.strip().partition(" ")[0].lower(): value.strip().partition(" ")[2]
+                  for value in (headers.get_all("WWW-Authenticate") or [] if headers else [])}
+        if "digest" in offers:
+            self._challenge = ("digest", urllib.request.parse_keqv_list(
+                filter(None, urllib.request.parse_http_list(offers["digest"]))))
+        elif "basic" in offers:
+            self._challenge = ("basic", {})
+        elif offers:
+            raise EndpointError(f"{url} asks for {', '.join(sorted(offers))} authentication. "
+                                "Fix: use an endpoint with HTTP Basic or Digest authentication")
+        else:
+            return False
+        return True
+
+    def authorize(self, request: urllib.request.Request) -> None:
+        if self._challenge is None:
+            return
+        scheme, challenge = self._challenge
+        if scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode("utf-8")).decode("ascii")
+            request.add_unredirected_header("Authorization", f"Basic {token}")
+            return
+        answer = self._digest.get_authorization(request, challenge)
+        if answer:
+            request.add_unredirected_header("Authorization", f"Digest {answer}")
 
 
 def _auth_fix(status: int, auth) -> str:
@@ -224,7 +270,7 @@ class RemoteEndpoint:
         fields = [("query", with_prefixes(text))]
         if self.named_graph:
             fields.append(("default-graph-uri", self.named_graph))
-        status, content_type, body = _request(
+        status, content_type, body, _ = _request(
             self.url, method="POST", data=urllib.parse.urlencode(fields).encode("utf-8"), opener=self._opener,
             headers={"Content-Type": "application/x-www-form-urlencoded",
                      "Accept": ACCEPT_GRAPH if form in ("CONSTRUCT", "DESCRIBE") else ACCEPT}, timeout=self.timeout)
@@ -362,37 +408,48 @@ def push(endpoint: str, source=None, *, named_graph: str | None = None, timeout:
     """Replace ``named_graph`` (None: the default graph) on a Graph Store with the graph and the
     ontology, streamed in chunks of at most ``chunk_triples`` triples: the first chunk is PUT
     (replacing the graph), the others are POSTed (added). Return the number of triples sent.
-    ``progress(sent)`` is called after each chunk. Credentials default to the environment."""
+    ``progress(sent)`` is called after each chunk. Credentials default to the environment; an
+    empty POST first learns the endpoint's challenge, whose answer then goes with every chunk."""
     if chunk_triples < 1:
         raise EndpointError(f"chunk size {chunk_triples} is not positive. Fix: give at least 1 triple per chunk")
     url = _store_target(endpoint, named_graph)
-    auth = credentials(user, password)
-    opener = _opener(urllib.parse.urlsplit(url), auth)
+    parts = urllib.parse.urlsplit(url)
+    given = credentials(user, password)
+    auth = _Credentials(f"{parts.scheme}://{parts.netloc}/", *given) if given else None
+    opener = _opener(parts)
+    # An empty POST first (it adds nothing): a refusal or a credentials challenge is met before any
+    # large body is sent (servers may close the connection on a 401 while a body is still coming).
+    _send(endpoint, url, "POST", b"", timeout, opener, auth, 0)
     sent, requests = 0, 0
     with tempfile.TemporaryFile(prefix="exokg-push-") as spool:
         for body, count in chunks(ntriples_lines(source), chunk_triples, spool):
-            method = "PUT" if requests == 0 else "POST"
-            headers = {"Content-Type": "application/n-triples"}
-            if isinstance(body, _FileBody):
-                headers["Content-Length"] = str(os.fstat(spool.fileno()).st_size)
-            _send(endpoint, url, method, body, headers, timeout, opener, auth, sent)
+            _send(endpoint, url, "PUT" if requests == 0 else "POST", body, timeout, opener, auth, sent,
+                  length=os.fstat(spool.fileno()).st_size if isinstance(body, _FileBody) else None)
             sent, requests = sent + count, requests + 1
             if progress is not None:
                 progress(sent)
     if requests == 0:  # nothing to send: still replace the graph, with an empty one
-        _send(endpoint, url, "PUT", b"", {"Content-Type": "application/n-triples"}, timeout, opener, auth, 0)
+        _send(endpoint, url, "PUT", b"", timeout, opener, auth, 0)
     return sent
 
 
-def _send(endpoint, url, method, body, headers, timeout, opener, auth, sent_before: int) -> None:
-    status, _, answer = _request(url, method=method, data=body, headers=headers, timeout=timeout, opener=opener)
-    if status in (200, 201, 204):
-        return
-    fix = _auth_fix(status, auth) or "point --endpoint at a SPARQL 1.1 Graph Store endpoint (Oxigraph: /store, Virtuoso: /sparql-graph-crud-auth)"
+def _send(endpoint, url, method, body, timeout, opener, auth, sent_before: int, *, length: int | None = None) -> None:
+    headers = {"Content-Type": "application/n-triples"}
+    if length is not None:
+        headers["Content-Length"] = str(length)
+    for attempt in (1, 2):
+        status, _, answer, answer_headers = _request(url, method=method, data=body, headers=headers, timeout=timeout,
+                                                     opener=opener, auth=auth)
+        if status in (200, 201, 204):
+            return
+        if not (status == 401 and auth is not None and attempt == 1 and auth.learn(answer_headers, url)):
+            break
+    fix = (_auth_fix(status, auth) or "point --endpoint at a SPARQL 1.1 Graph Store endpoint "
+           "(Oxigraph: /store, Virtuoso: /sparql-graph-crud-auth)")
     partial = (f" The graph there now holds only the first {sent_before:,} triples sent; push again to replace it."
                if sent_before else "")
-    raise EndpointError(f"{endpoint} refused the graph (HTTP {status} to {method}: {_first_line(answer) or 'no message'}).{partial} "
-                        f"Fix: {fix}")
+    raise EndpointError(f"{endpoint} refused the graph (HTTP {status} to {method}: {_first_line(answer) or 'no message'})."
+                        f"{partial} Fix: {fix}")
 
 
 __all__ = ["EndpointError", "RemoteEndpoint", "chunks", "credentials", "graph_ntriples", "ntriples_lines",
