@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph import competency
-from graph.query import QueryResult, QuerySyntaxError, QueryTimeout, library, run_named
+from graph.query import QueryResult, QuerySyntaxError, QueryTimeout, library, run_named, run_query
 from graph.remote import EndpointError, RemoteEndpoint, push
 from graph.server import DATASET_IRI
 
@@ -325,3 +325,38 @@ def test_question_commands_explain_a_wrong_endpoint_and_bad_options(capsys, oxig
     assert code == 2 and "--graph and --endpoint exclude each other" in err
     code, _, err = cli(capsys, "biomarkers", "--named-graph", "default")
     assert code == 2 and "--named-graph only applies with --endpoint" in err
+
+
+# ---------------------------------------------------------------- streaming push
+
+
+def test_chunks_are_bounded_and_blank_node_triples_travel_together(tmp_path):
+    from graph.remote import chunks
+
+    def lines():  # a lazy stream, as a 10M-triple file is read
+        for i in range(25_000):
+            yield f"<https://x/{i}> <https://x/p> \"{i}\" .\n".encode()
+            if i % 5_000 == 0:
+                yield f"_:b{i} <https://x/p> <https://x/{i}> .\n".encode()
+
+    with (tmp_path / "spool").open("w+b") as spool:
+        sent = [(body if isinstance(body, bytes) else b"".join(body), count) for body, count in chunks(lines(), 10_000, spool)]
+    assert [count for _, count in sent] == [10_000, 10_000, 5_000, 5]
+    assert all(body.count(b"\n") == count for body, count in sent)
+    assert all(b"_:" not in body for body, _ in sent[:-1]) and sent[-1][0].count(b"_:") == 5
+
+
+def test_chunked_push_to_oxigraph_keeps_every_triple(oxigraph, graph_file):
+    from graph.remote import graph_ntriples
+
+    named_graph = f"https://w3id.org/exokg/test/chunks-{uuid.uuid4().hex}"
+    seen: list[int] = []
+    try:
+        count = push(f"{oxigraph}/store", graph_file, named_graph=named_graph, chunk_triples=2_000, progress=seen.append)
+        assert count == graph_ntriples(graph_file)[1] and len(seen) > 5 and seen[-1] == count
+        remote = RemoteEndpoint(f"{oxigraph}/query", named_graph=named_graph)
+        assert remote.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()[0]["n"] == count
+        joined = "SELECT (COUNT(*) AS ?n) WHERE { ?x ?p ?list . FILTER(isBlank(?list)) ?list rdf:rest*/rdf:first ?m }"
+        assert remote.run(joined).values()[0]["n"] == run_query(joined, graph_file).values()[0]["n"] > 0
+    finally:
+        _drop(f"{oxigraph}/store", named_graph)

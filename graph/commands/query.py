@@ -16,7 +16,8 @@ from .. import competency
 from ..output import printable, render
 from .core import FORMAT_OPTION, GRAPH_OPTION
 
-ENDPOINT_HELP = "A SPARQL 1.1 query endpoint URL (e.g. an Oxigraph server's http://HOST:PORT/query)."
+ENDPOINT_HELP = ("A SPARQL 1.1 query endpoint URL (Oxigraph: http://HOST:PORT/query; Virtuoso: http://HOST:PORT/sparql). "
+                 "Credentials, if it asks for them: $EXOKG_ENDPOINT_USER and $EXOKG_ENDPOINT_PASSWORD.")
 NAMED_GRAPH_HELP = ("The named graph holding ExoKG on the remote store ('default' for the default graph). "
                     "`exokg push` writes it; `--endpoint` reads it.")
 
@@ -344,21 +345,33 @@ def serve_command(graph_source, host, port, timeout, max_rows, workers, long_que
 
 @click.command("push")
 @click.option("--endpoint", required=True, metavar="URL",
-              help="A SPARQL 1.1 Graph Store endpoint (e.g. an Oxigraph server's http://HOST:PORT/store).")
+              help="A SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:PORT/store; Virtuoso: "
+                   "http://HOST:PORT/sparql-graph-crud-auth).")
 @click.option("--named-graph", default=None, metavar="IRI", help=NAMED_GRAPH_HELP + "  [default: the ExoKG dataset IRI]")
 @GRAPH_OPTION
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True)
-def push_command(endpoint, named_graph, graph_source, timeout):
+@click.option("--user", default=None, help="User for the endpoint's Basic or Digest authentication "
+                                           "[default: $EXOKG_ENDPOINT_USER].")
+@click.option("--password", default=None, help="Its password [default: $EXOKG_ENDPOINT_PASSWORD, which keeps it out "
+                                               "of the shell history and the process list].")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True,
+              help="Triples per request: the first request replaces the graph, the others add to it.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              help="Seconds to wait for each request.")
+def push_command(endpoint, named_graph, graph_source, user, password, chunk_size, timeout):
     """Load the graph (with the ontology) into a triple store, replacing its named graph.
+
+    The graph is streamed in chunks, so its size is not bounded by memory.
 
     \b
       exokg push --endpoint http://127.0.0.1:7878/store
       exokg query resistance --endpoint http://127.0.0.1:7878/query
+      EXOKG_ENDPOINT_USER=dba EXOKG_ENDPOINT_PASSWORD=... exokg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth
     """
     from ..remote import push
 
     graph_iri = named_graph if named_graph is not None else _dataset_iri()
-    count = push(endpoint, graph_source, named_graph=None if graph_iri == "default" else graph_iri, timeout=timeout)
+    count = push(endpoint, graph_source, named_graph=None if graph_iri == "default" else graph_iri, timeout=timeout,
+                 user=user, password=password, chunk_triples=chunk_size)
     where = "the default graph" if graph_iri == "default" else f"<{graph_iri}>"
     click.echo(f"pushed {count:,} triples to {where} at {endpoint}")
 
