@@ -35,6 +35,8 @@ import pyoxigraph as ox
 
 from .errors import EndpointError, ExoKGError  # noqa: F401 (re-exported)
 from .query import (
+    GRAPH_PARSERS,
+    RESULT_PARSERS,
     QueryError,
     QueryResult,
     QueryTimeout,
@@ -55,19 +57,8 @@ CHUNK_TRIPLES = 50_000  # triples per push request (bounded memory: one chunk at
 USER_ENV, PASSWORD_ENV = "EXOKG_ENDPOINT_USER", "EXOKG_ENDPOINT_PASSWORD"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
-RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-}
+# what an endpoint's answer is parsed as: the one media-type table (graph.sparql.results)
+RESULT_TYPES, GRAPH_TYPES = RESULT_PARSERS, GRAPH_PARSERS
 ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
           "application/n-triples;q=0.9, text/turtle;q=0.8")
 # CONSTRUCT and DESCRIBE ask for RDF only: Virtuoso answers them as a table when results are acceptable.
