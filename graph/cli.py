@@ -53,7 +53,7 @@ def cli():
     """
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -131,7 +132,7 @@ def show(name: str, source=None, *, engine=None, certainty: str | None = None) -
     ``role`` (subject, object, or ``context: cancerType`` ...), the context and the evidence.
     """
     record = entity_index(source, engine=engine).resolve(name)
-    node = [ox.NamedNode(record.iri)]
+    node: list[ox.NamedNode | ox.Literal] = [ox.NamedNode(record.iri)]
     cards = _run_bound("entity", {"entity": node}, source, engine)
     card = cards[0] if cards else {}
     entity = {
@@ -141,8 +142,9 @@ def show(name: str, source=None, *, engine=None, certainty: str | None = None) -
         "narrower": split(card.get("narrower")), "note": card.get("note") or "",
     }
     statements = []
-    bindings = {"entity": node}
+    bindings: dict[str, list[ox.NamedNode | ox.Literal]] = {"entity": node}
     if _certainty(certainty):
+        assert certainty is not None  # _certainty() returns it, so it is set when truthy
         bindings["certainty"] = [ox.Literal(certainty)]
     for row in _run_bound("statements", bindings, source, engine):
         statements.append({
@@ -231,7 +233,7 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     relation_terms = [coerce(query.param("relation"), r, source, engine=engine) for r in relations or ()]
     seen_nodes, seen_statements = {start.iri}, set()
     frontier, rows = [start.iri], []
-    extra = {"certainty": [ox.Literal(certainty)]} if _certainty(certainty) else {}
+    extra = {"certainty": [ox.Literal(cast(str, certainty))]} if _certainty(certainty) else {}  # set when truthy
     for hop in range(1, hops + 1):
         if not frontier:
             break

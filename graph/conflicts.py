@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import product
+from typing import Any
 
 from .errors import ResolutionError
 from .model import Curation, Statement, section_key
@@ -45,7 +46,7 @@ def flat(pair: dict) -> dict:
 
 def _side(statement: Statement, curation: Curation) -> dict:
     label = {key: entity.label for key, entity in curation.entities.items()}
-    side = {"statement": statement.id, "relation": statement.relation,
+    side: dict[str, Any] = {"statement": statement.id, "relation": statement.relation,
             "direction": "|".join(statement.qualifier("direction"))}
     for field in CONTEXT_FIELDS:
         values = statement.qualifier(field)
@@ -84,7 +85,7 @@ def find_conflicts(curation: Curation, agent: str | None = None, kind: str | Non
     groups: dict[tuple[str, str], list[Statement]] = defaultdict(list)
     for statement in curation.statements:
         groups[(statement.subject, statement.object)].append(statement)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for (subject, obj), statements in sorted(groups.items()):
         if agent is not None and subject != agent:
             continue

@@ -309,10 +309,11 @@ def _read_entities(paths: list[Path], problems: list[Problem]) -> dict[str, Enti
 def _broader_cycle(key: str, entities: dict[str, Entity]) -> list[str]:
     """The keys of the cycle that ``key``'s broader chain runs into, starting at ``key``; [] if none."""
     chain: list[str] = []
-    while key is not None and key in entities and key not in chain:
-        chain.append(key)
-        key = entities[key].broader
-    return chain if key == chain[0] else []
+    current: str | None = key
+    while current is not None and current in entities and current not in chain:
+        chain.append(current)
+        current = entities[current].broader
+    return chain if current == chain[0] else []
 
 
 def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: dict[str, str],
@@ -407,12 +408,13 @@ def _read_statements(paths: list[Path], entities: dict[str, Entity], sections: d
                     "keep a number in references when the text prints it with the fact, else in inferred_references")
             if len(problems) > before:
                 continue
+            assert relation is not None  # an unknown relation was reported above, so the row was skipped
             statement = Statement(id=sid, subject=row["subject"], relation=relation.name, object=row["object"],
                                   provenance=Provenance(section=section, summary=row["summary"],
                                                         table_row=table_row, references=references,
                                                         inferred_references=inferred),
                                   context=tuple(context), origin=where)
-            pair = (statement.subject, statement.object)
+            pair: tuple[str, ...] = (statement.subject, statement.object)
             if relation.symmetric:
                 pair = tuple(sorted(pair))
             signature = (pair, statement.relation, statement.context, section, table_row)
@@ -471,6 +473,7 @@ def _read_references(path: Path, problems: list[Problem]) -> dict[int, Reference
             except IdentifierError as err:
                 bad(f"doi {str(err).split('. Fix:')[0]}", "write the DOI without https://doi.org/, e.g. 10.1000/xyz")
         if len(problems) == before:
+            assert number is not None  # a missing number was reported above
             references[number] = Reference(number, row["citation"], year, doi, pmid)
             lines[number] = lineno
     return references

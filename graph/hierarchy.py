@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["parents", "narrower", "broader_ancestors", "context_values", "load_broader"]
 
@@ -30,7 +34,7 @@ def parents(broader: Mapping, node) -> tuple:
     return tuple(value)
 
 
-def narrower(broader: Mapping[Hashable, Hashable | Iterable[Hashable]], node: Hashable) -> set:
+def narrower(broader: Mapping[Any, Hashable | Iterable[Hashable]], node: Hashable) -> set:
     """``node`` and everything below it, given a child -> parent(s) ``broader`` mapping.
 
     >>> sorted(narrower({"NSCLC": "lung-cancer", "LUAD": "NSCLC", "GC": "cancer"}, "lung-cancer"))
@@ -82,7 +86,7 @@ def _load_broader(stamp: str) -> dict[str, tuple[str, ...]]:
     result: dict[str, list[str]] = {}
     query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"
     store = open_store(stamp)
-    for row in store.query(query, **query_options(store)):
+    for row in cast("ox.QuerySolutions", store.query(query, **query_options(store))):
         result.setdefault(row["c"].value, []).append(row["p"].value)
     return {c: tuple(sorted(p)) for c, p in result.items()}
 

@@ -15,6 +15,7 @@ import gzip
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -100,7 +101,7 @@ def load_file(store: ox.Store, path: Path | str) -> Loaded:
     graph = ox.NamedNode(GRAPH_BASE + slug(path, digest))
     if store.contains_named_graph(graph):
         recorded = next(store.quads_for_pattern(graph, ox.NamedNode(VOID + "triples"), None, graph), None)
-        triples = int(recorded.object.value) if recorded is not None else _count(store, graph)
+        triples = int(cast(ox.Literal, recorded.object).value) if recorded is not None else _count(store, graph)
         return Loaded(path, graph.value, digest, size, triples, skipped=True)
     try:
         with _open(path, gzipped) as handle:
@@ -130,7 +131,7 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     from .query import bind_values
 
     query = bind_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": [graph]})
-    rows = list(store.query(query))
+    rows = list(cast(ox.QuerySolutions, store.query(query)))  # a SELECT query
     return int(rows[0]["n"].value)
 
 

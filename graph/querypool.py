@@ -377,10 +377,13 @@ class WorkerPool:
                 worker.wait_ready()
             worker.conn.send(job)
         except ServerError as err:
+            assert worker is not None  # ServerError comes from wait_ready() or send(), after the worker exists
             self._stop(worker, kill=True)
             self._leave_long(None)
             return 500, TEXT, f"{err}\n".encode(), {}
         except (OSError, ValueError) as err:
+            # None only if starting the worker process itself failed; _stop() could not handle that before either
+            assert worker is not None
             self._stop(worker, kill=True)
             self._leave_long(None)
             return 500, TEXT, f"the query worker failed ({err}); it was restarted\n".encode(), {}

@@ -130,7 +130,9 @@ class Handler(BaseHTTPRequestHandler):
     # ---- plumbing
 
     def setup(self) -> None:
-        self.timeout = self.server.config.read_timeout  # each read (and write) of the socket
+        # typeshed declares StreamRequestHandler.timeout a ClassVar, but setup() reads it from the instance:
+        # the per-instance value is what socketserver expects to be overridden
+        self.timeout = self.server.config.read_timeout  # type: ignore[misc]  # each read (and write) of the socket
         self.deadline = time.monotonic() + self.server.config.read_timeout  # the whole request
         super().setup()
 

@@ -3,6 +3,7 @@ relation, statements per section. All three are SPARQL aggregations run inside t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -48,7 +49,7 @@ class Stats:
 def _rows(store: ox.Store, query: str) -> list[dict]:
     from .store import query_options
 
-    solutions = store.query(query, prefixes=PREFIXES, **query_options(store))
+    solutions = cast(ox.QuerySolutions, store.query(query, prefixes=PREFIXES, **query_options(store)))  # SELECT
     names = [v.value for v in solutions.variables]
     return [{name: term_value(solution[name]) for name in names} for solution in solutions]
 

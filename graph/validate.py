@@ -27,6 +27,7 @@ import re
 from dataclasses import replace, dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -383,6 +384,7 @@ class _Compiler:
         prefixes = self.declarations(constraint)
         # the query's own PREFIX/BASE lines must stay in front when it becomes a subquery
         head = re.match(r"\s*((?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*)", text, re.IGNORECASE)
+        assert head is not None  # every part of the pattern is optional, so it matches at the start of any text
         body = text[head.end():]
         return "\n".join(prefixes + [head.group(1), f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {body} }} }}"])
 
@@ -407,7 +409,7 @@ def validate_store(store: ox.Store, shapes: str | None = None, source: str = f"o
     rows = []
     for check in compile_shapes(shapes, source):
         try:
-            solutions = store.query(check.query)
+            solutions = cast(ox.QuerySolutions, store.query(check.query))  # a SELECT query
         except (SyntaxError, OSError) as err:
             raise ShapesError(f"{source}: the {check.component} constraint of {check.shape} does not run "
                               f"({err}). Fix: correct its SPARQL") from err

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NoReturn, cast
 
 import networkx as nx
 import pyoxigraph as ox
@@ -170,7 +171,7 @@ class GraphView:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The graph form: entity IRIs as nodes, one edge per assertion keyed by its statement id."""
-        G = nx.MultiDiGraph()
+        G: nx.MultiDiGraph = nx.MultiDiGraph()
         for node in self.nodes:
             G.add_node(node.iri, **node.attributes())
         for edge in self.edges:
@@ -192,11 +193,12 @@ class _Reader:
         # a dict per property keeps the values in order without repeats: the union of the default and
         # loaded graphs (once a file is loaded) yields a triple once per graph that holds it
         grouped: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-        for s in self.store.query(query, prefixes=PREFIXES, **query_options(self.store)):
+        triples = cast(ox.QuerySolutions, self.store.query(query, prefixes=PREFIXES, **query_options(self.store)))
+        for s in triples:
             grouped[s[0].value][s[1].value][s[2]] = None
         return {subject: {p: list(values) for p, values in props.items()} for subject, props in grouped.items()}
 
-    def fail(self, what: str, iri: str, problem: str, fix: str):
+    def fail(self, what: str, iri: str, problem: str, fix: str) -> NoReturn:
         raise GraphContentError(f"{self.origin}: {what} <{iri}> {problem}. Fix: {fix}")
 
     def value(self, what: str, iri: str, f, values: list):
@@ -220,7 +222,7 @@ class _Reader:
             return any(v is True for v in converted)
         return " ".join(str(v) for v in converted)
 
-    def convert(self, what: str, iri: str, predicate: str, datatype: str | None, term):
+    def convert(self, what: str, iri: str, predicate: str, datatype: str, term):
         if not isinstance(term, ox.Literal) or term.datatype.value != datatype:
             name = _curie(predicate)
             self.fail(what, iri, f"has {name} {term}, which is not an xsd:{datatype.removeprefix(XSD)}",
@@ -249,18 +251,19 @@ class _Reader:
                           "give it one rdf:type from the ontology (e.g. exo:Gene), or rebuild with `exokg build`")
             if len(types) > len(own):
                 self.dropped["entity property rdf:type outside the ontology"] += len(types) - len(own)
-            values = {f.name: self.value("entity", iri, f, props.get(f.metadata["predicate"], []))
-                      for f in _columns(Node)}
+            cells = {f.name: self.value("entity", iri, f, props.get(f.metadata["predicate"], []))
+                     for f in _columns(Node)}
             out.append(Node(iri=iri, type=own[0], classes=tuple(sorted(self.ontology.classes.get(own[0], {own[0]}))),
-                            **values))
+                            **cells))
         return sorted(out, key=lambda n: n.key)
 
     def edges(self, known: set[str]) -> list[Edge]:
         sections = {}
-        for s in self.store.query(SECTION_ROWS, prefixes=PREFIXES, **query_options(self.store)):
+        for s in cast(ox.QuerySolutions, self.store.query(SECTION_ROWS, prefixes=PREFIXES, **query_options(self.store))):
             sections[s["s"].value] = (s["number"].value, s["title"].value if s["title"] is not None else "")
         numbers = {}
-        for s in self.store.query(REFERENCE_ROWS, prefixes=PREFIXES, **query_options(self.store)):
+        for s in cast(ox.QuerySolutions, self.store.query(REFERENCE_ROWS, prefixes=PREFIXES,
+                                                          **query_options(self.store))):
             numbers[s["r"].value] = self.convert("reference", s["r"].value, EXO + "referenceNumber", XSD + "integer",
                                                  s["number"])
         out = []
@@ -299,15 +302,15 @@ class _Reader:
                               "name a reference of the review's references.tsv, or rebuild with `exokg build`")
                 inferred.append((numbers[ref.value], ref.value))
             inferred.sort()
-            context = {c: [] for c in CONTEXT_COLUMNS}
+            context: dict[str, list[str]] = {c: [] for c in CONTEXT_COLUMNS}
             for predicate_iri, col in _COLUMN_BY_PREDICATE.items():
                 context[col] = sorted(v.value for v in props.get(predicate_iri, []))
-            values = {f.name: self.value("assertion", iri, f, props.get(f.metadata["predicate"], []))
-                      for f in _columns(Edge)}
+            cells = {f.name: self.value("assertion", iri, f, props.get(f.metadata["predicate"], []))
+                     for f in _columns(Edge)}
             for end in ("source", "target"):
-                if values[end] not in known:
+                if cells[end] not in known:
                     self.fail("assertion", iri, f"has {_curie(RDF + ('subject' if end == 'source' else 'object'))} "
-                              f"<{values[end]}>, which is not an entity of the graph (no exo:curationKey)",
+                              f"<{cells[end]}>, which is not an entity of the graph (no exo:curationKey)",
                               "describe that entity in the curated tables, or rebuild with `exokg build`")
             number, title = sections[section[0].value]
             out.append(Edge(
@@ -316,7 +319,7 @@ class _Reader:
                 context=tuple((c, tuple(context[c])) for c in CONTEXT_COLUMNS), section=number, section_title=title,
                 references=tuple(n for n, _ in refs), reference_ids=tuple(i for _, i in refs),
                 inferred_references=tuple(n for n, _ in inferred), inferred_reference_ids=tuple(i for _, i in inferred),
-                **values))
+                **cells))
         return out
 
     def count_unread(self, nodes: list[Node], edges: list[Edge]) -> None:

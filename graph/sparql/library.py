@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -55,7 +56,7 @@ class NamedQuery:
         raise ParameterError(f"query '{self.name}' has no parameter '{name}' (it takes: {declared}). "
                              f"Fix: see `exokg query --list`")
 
-    def bindings(self, values: dict[str, list[str] | str], source=None, *, engine=None) -> dict[str, list]:
+    def bindings(self, values: Mapping[str, list[str] | str], source=None, *, engine=None) -> dict[str, list]:
         """Check and convert user-given parameter values (names, numbers, IRIs) into RDF terms;
         entity names resolve in the graph at ``source``, or in the one a remote ``engine`` serves."""
         out: dict[str, list] = {}
@@ -133,6 +134,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                 break
             continue
         match = _HEADER_LINE.fullmatch(line)
+        assert match is not None  # "#" then anything on one line: the pattern fits every comment line
         key, rest = match.group(1), match.group(2).strip()
         if key:
             fields[key].append(rest)

@@ -8,6 +8,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -200,8 +201,8 @@ def serialize_graph(result: QueryResult, fmt: str = "turtle") -> bytes:
         iris = {term.value for t in result.triples for term in (t.subject, t.predicate, t.object)
                 if isinstance(term, ox.NamedNode)}
         used = {p: ns for p, ns in sorted(query_prefixes().items()) if any(i.startswith(ns) for i in iris)}
-        return ox.serialize(result.triples, format=rdf_format, prefixes=used)
-    return ox.serialize(result.triples, format=rdf_format)
+        return cast(bytes, ox.serialize(result.triples, format=rdf_format, prefixes=used))  # no output: bytes
+    return cast(bytes, ox.serialize(result.triples, format=rdf_format))
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:

@@ -90,6 +90,7 @@ def tokens(text: str) -> list[Token]:
             out.append(Token("string", text[pos:], pos))
             break
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         if kind not in ("ws", "comment"):
             out.append(Token(kind, match.group(), pos))
         pos = match.end()
