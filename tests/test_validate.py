@@ -183,4 +183,4 @@ def test_cli_reports_categories_and_exits_1(broken_nt, tmp_path):
     assert len(lines) == len(report.categories)
     assert "  [Violation] AssertionShape: the subject's type is outside the relation's domain x1: bad" in lines
     assert done.stderr.strip().splitlines() == [
-        f"error: {report.violations} SHACL violation(s). Fix: correct the curated rows named above and rebuild"]
+        f"error: {path}: {report.violations} SHACL violation(s). Fix: correct the curated rows named above and rebuild"]
