@@ -34,6 +34,7 @@ VIRTUOSO_GAPS = {
     "describe-entity": "DESCRIBE is implementation-defined: Virtuoso describes the entity differently",
     "resistance-chains": "the cancer-compatibility NOT EXISTS / EXISTS nest keeps other rows",
     "table1": "Virtuoso's compiler fails (SQ156) on BIND(EXISTS ...) grouped",
+    "entity-evidence": "with the inferred-references OPTIONAL beside it, the references cell gains an empty first item",
 }
 
 
@@ -167,7 +168,9 @@ def test_entity_list_is_read_by_keyset_pages(on_virtuoso, graph_file, monkeypatc
     index = RemoteEndpoint(url, named_graph=named_graph).entity_index()
     local = entity_index(graph_file)
     assert [r.iri for r in index.records] == [r.iri for r in local.records]
-    assert index.records == local.records
+    listed = ("iri", "key", "label", "type", "curie", "mapped", "synonyms")  # what the remote entity list carries
+    assert [[getattr(r, f) for f in listed] for r in index.records] == [[getattr(r, f) for f in listed]
+                                                                        for r in local.records]
     assert len(sent) > len(local) // 40 and not any("OFFSET" in text for text in sent)
 
 
