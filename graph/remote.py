@@ -148,7 +148,7 @@ class _Credentials:
                   for value in (headers.get_all("WWW-Authenticate") or [] if headers else [])}
         if "digest" in offers:
             self._challenge = ("digest", urllib.request.parse_keqv_list(
-                filter(None, urllib.request.parse_http_list(offers["digest"]))))
+                list(filter(None, urllib.request.parse_http_list(offers["digest"])))))
         elif "basic" in offers:
             self._challenge = ("basic", {})
         elif offers:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(text or "").casefold())
 
 
-def split_list(text: str, separators: str = ";,|/") -> tuple[str, ...]:
+def split_list(text: str, separators: Iterable[str] = ";,|/") -> tuple[str, ...]:
     """Split a multi-valued cell ('Luciferase reporter assay//Western blot', '123;456') into
     its parts, without blanks or duplicates, in their first-seen order."""
     parts = re.split("|".join(re.escape(s) for s in separators), text or "")

@@ -5,6 +5,8 @@ No clock is read: two imports of the same file give the same description.
 """
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from ..vocab import DATASET, EXO, VOID
@@ -27,7 +29,7 @@ def _int(value: int) -> ox.Literal:
 
 def description_quads(source, report, graph: ox.NamedNode) -> list[ox.Quad]:
     ds = _n(DATASET[source.name])
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (ds, RDF_TYPE, _n(VOID.Dataset)), (ds, RDF_TYPE, _n(DCAT + "Dataset")), (ds, RDF_TYPE, _n(PROV + "Entity")),
         (ds, _n(DCTERMS + "title"), ox.Literal(source.title)),
         (ds, RDFS_LABEL, ox.Literal(f"{source.title} (imported into ExoKG)")),
@@ -69,10 +71,10 @@ def imported_sources(store: ox.Store) -> list[dict]:
     from ..vocab import PREFIXES
 
     skipped: dict[str, dict[str, int]] = {}
-    for row in store.query(SKIPPED_QUERY, prefixes=PREFIXES):
+    for row in cast(ox.QuerySolutions, store.query(SKIPPED_QUERY, prefixes=PREFIXES)):  # SELECT
         skipped.setdefault(row["g"].value, {})[row["reason"].value] = int(row["count"].value)
     found = []
-    for row in store.query(DESCRIPTION_QUERY, prefixes=PREFIXES):
+    for row in cast(ox.QuerySolutions, store.query(DESCRIPTION_QUERY, prefixes=PREFIXES)):  # SELECT
         graph = row["g"].value
         found.append({"graph": graph, "source": graph.rsplit("/", 1)[-1], "title": row["title"].value,
                       "version": row["version"].value, "licence": row["licence"].value, "file": row["file"].value,

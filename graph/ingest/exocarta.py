@@ -13,15 +13,15 @@ from pathlib import Path
 from ..errors import IngestError
 from .base import BadRow, Name, Record, Table, each_row, pmids
 
-CARGO = {
+CARGO: dict[str, tuple[str, ...]] = {
     "type": ("CONTENT TYPE",),
     "symbol": ("GENE SYMBOL",),
     "species": ("SPECIES",),
     "experiment": ("EXPERIMENT ID",),
 }
-CARGO_OPTIONAL = {"id": ("CONTENT ID",), "entrez": ("ENTREZ GENE ID",)}
-EXPERIMENT = {"experiment": ("EXPERIMENT ID",)}
-EXPERIMENT_OPTIONAL = {
+CARGO_OPTIONAL: dict[str, tuple[str, ...]] = {"id": ("CONTENT ID",), "entrez": ("ENTREZ GENE ID",)}
+EXPERIMENT: dict[str, tuple[str, ...]] = {"experiment": ("EXPERIMENT ID",)}
+EXPERIMENT_OPTIONAL: dict[str, tuple[str, ...]] = {
     "pmid": ("PUBMED ID",),
     "species": ("SPECIES",),
     "sample": ("SAMPLE", "SAMPLE NAME", "SAMPLE SOURCE"),

@@ -66,7 +66,7 @@ def parse(line: int, text: str, aspects: str) -> Record:
 
 
 def header(path: Path) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     with Path(path).open(encoding="utf-8") as handle:
         for text in handle:
             if not text.startswith("!"):

@@ -91,7 +91,11 @@ class Identity:
         if name.kind == "go":
             return self._go(name)
         if name.kind == "ncrna":
-            return self._mirna(name) if MIRNA.fullmatch(name.text) else self._named(name)
+            if MIRNA.fullmatch(name.text):
+                mapped = self._mirna(name)
+                assert mapped is not None  # the text matched MIRNA (no spaces to strip), so _mirna maps it
+                return mapped
+            return self._named(name)
         return self._named(name)
 
     def _record(self, record, note: str = "") -> Mapped:

@@ -180,7 +180,7 @@ def _record_quads(record: Record, slug, data_name, species, identity, t, dataset
     p = t.n[record.relation]
     a = ox.NamedNode(str(ASSERTION[f"{slug}/{record.line}"]))
     n = t.n
-    out = [] if record.negated else [(s, p, o)]
+    out: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [] if record.negated else [(s, p, o)]
     for entity, node in ((subject, s), (obj, o)):
         if not entity.curated and entity.iri not in seen:
             seen.add(entity.iri)

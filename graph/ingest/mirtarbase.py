@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .base import BadRow, Name, Record, Table, each_row, pmids, split_list
 
-COLUMNS = {
+COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("miRTarBase ID",),
     "mirna": ("miRNA",),
     "mirna_species": ("Species (miRNA)",),

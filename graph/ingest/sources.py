@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Source:
         return import_module(f"graph.ingest.{self.module}").version(path)
 
 
-GO_SCOPE = dict(audit="pair", subjects=("GeneOrProtein",), objects=("BiologicalProcess", "Pathway"), signed=True,
+GO_SCOPE: dict[str, Any] = dict(audit="pair", subjects=("GeneOrProtein",), objects=("BiologicalProcess", "Pathway"), signed=True,
                 go_objects=True)
 SOURCES: dict[str, Source] = {s.name: s for s in (
     Source("mirtarbase", "miRTarBase", "mirtarbase", "https://mirtarbase.cuhk.edu.cn/",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -92,7 +93,7 @@ def _local(term) -> str:
 def _evidence(store: ox.Store, graph: ox.NamedNode, row) -> Evidence:
     ev = Evidence(row["a"].value, row["s"].value, _local(row["p"]), row["o"].value)
     for quad in store.quads_for_pattern(row["a"], None, None, graph):
-        name, value = _local(quad.predicate), quad.object.value
+        name, value = _local(quad.predicate), cast("ox.NamedNode | ox.Literal", quad.object).value  # no RDF-star objects
         if name == "isNegated":
             ev.negated = value == "true"
         elif name == "knowledgeLevel":
@@ -122,7 +123,7 @@ def _imported(store: ox.Store, graph: ox.NamedNode, variable: str, iris: set[str
     if not iris:
         return []
     text = bind_values(IMPORTED_QUERY, {"g": [graph], variable: [ox.NamedNode(i) for i in sorted(iris)]})
-    return [_evidence(store, graph, row) for row in store.query(text, prefixes=PREFIXES)]
+    return [_evidence(store, graph, row) for row in cast(ox.QuerySolutions, store.query(text, prefixes=PREFIXES))]
 
 
 @dataclass
@@ -138,10 +139,10 @@ class Curated:
 
 def curated_statements(store: ox.Store) -> list[Curated]:
     cancers = defaultdict(set)
-    for row in store.query(CANCER_QUERY, prefixes=PREFIXES):
+    for row in cast(ox.QuerySolutions, store.query(CANCER_QUERY, prefixes=PREFIXES)):
         cancers[row["a"].value].add(row["c"].value)
     found = []
-    for row in store.query(CURATED_QUERY, prefixes=PREFIXES):
+    for row in cast(ox.QuerySolutions, store.query(CURATED_QUERY, prefixes=PREFIXES)):
         a = row["a"].value
         found.append(Curated(a.removeprefix(str(ASSERTION)), row["s"].value, _local(row["p"]), row["o"].value,
                              _local(row["sc"]), _local(row["oc"]), cancers.get(a, set())))
@@ -202,7 +203,7 @@ def verdict(statement: Curated, rows: list[Evidence], spec, ontology) -> str:
 def _labels(store: ox.Store, index: EntityIndex, graphs) -> dict[str, str]:
     labels = {r.iri: r.label for r in index.records}
     for graph in graphs:
-        for row in store.query(bind_values(LABEL_QUERY, {"g": [graph]}), prefixes=PREFIXES):
+        for row in cast(ox.QuerySolutions, store.query(bind_values(LABEL_QUERY, {"g": [graph]}), prefixes=PREFIXES)):
             labels.setdefault(row["e"].value, row["label"].value)
     return labels
 
@@ -213,7 +214,7 @@ def audit(store: ox.Store, sources: list[str] | None = None) -> tuple[list[dict]
     ontology, index = load_ontology(), curated_index(store)
     statements = curated_statements(store)
     broader = defaultdict(set)
-    for row in store.query(BROADER_QUERY, prefixes=PREFIXES):
+    for row in cast(ox.QuerySolutions, store.query(BROADER_QUERY, prefixes=PREFIXES)):
         broader[row["c"].value].add(row["b"].value)
     rows, summary = [], {}
     present = [s for s in imported_sources(store) if s["source"] in SOURCES and (not sources or s["source"] in sources)]
@@ -221,6 +222,7 @@ def audit(store: ox.Store, sources: list[str] | None = None) -> tuple[list[dict]
     for source in present:
         spec, graph = SOURCES[source["source"]], ox.NamedNode(source["graph"])
         asked = {id(st): in_scope(st, spec, ontology) for st in statements}
+        by_key: defaultdict[str | tuple[str, str], list[Evidence]]
         if spec.audit == "cargo":
             by_key = defaultdict(list)
             for ev in _imported(store, graph, "s", {k for k in asked.values() if k}):
