@@ -61,6 +61,6 @@ def run_cli(capsys, *args):
         main(list(args))
         code = 0
     except SystemExit as stop:
-        code = stop.code
+        code = stop.code if isinstance(stop.code, int) else 1
     out, err = capsys.readouterr()
     return code, out, err

@@ -10,20 +10,11 @@ import pytest
 
 from graph import errors
 from graph.build import build
-from graph.cli import main
+
+from .conftest import run_cli
 
 PACKAGE = Path(__file__).resolve().parents[1] / "graph"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
-
-
-def run_cli(argv, capsys) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def one_error_line(err: str) -> str:
@@ -65,7 +56,7 @@ def test_every_exokg_error_class_is_defined_in_errors_py():
     ["no-such-command"],
 ])
 def test_a_bad_command_line_is_one_line_and_exit_2(argv, capsys):
-    code, out, err = run_cli(argv, capsys)
+    code, out, err = run_cli(capsys, *argv)
     assert code == 2 and out == ""
     line = one_error_line(err)
     assert "Usage:" not in err and ("--help" in line or "Fix: use one of" in line)
@@ -78,7 +69,7 @@ def test_a_bad_command_line_is_one_line_and_exit_2(argv, capsys):
     ["explain", "CAF", ""],
 ])
 def test_an_empty_name_is_an_error_on_every_question_command(argv, capsys, built_dir):
-    code, out, err = run_cli([*argv, "--graph", str(built_dir)], capsys)
+    code, out, err = run_cli(capsys, *argv, "--graph", str(built_dir))
     assert code != 0 and out == ""
     assert "empty" in one_error_line(err) or "nothing to search for" in err
 
@@ -111,7 +102,7 @@ def escaped_graph(tmp_path_factory) -> Path:
     ["explain", "miR-522", "chemotherapy"],
 ])
 def test_text_output_shows_control_characters_escaped(argv, escaped_graph, capsys):
-    code, out, err = run_cli([*argv, "--graph", str(escaped_graph)], capsys)
+    code, out, err = run_cli(capsys, *argv, "--graph", str(escaped_graph))
     assert code == 0, err
     assert "\x1b" not in out and "\u2028" not in out
     assert "miR-522\\x1b[31m red\\u2028" in out
@@ -120,6 +111,6 @@ def test_text_output_shows_control_characters_escaped(argv, escaped_graph, capsy
 def test_json_output_keeps_the_value(escaped_graph, capsys):
     import json
 
-    code, out, err = run_cli(["show", "miR-522", "--format", "json", "--graph", str(escaped_graph)], capsys)
+    code, out, err = run_cli(capsys, "show", "miR-522", "--format", "json", "--graph", str(escaped_graph))
     assert code == 0, err
     assert json.loads(out)["entity"]["label"] == "miR-522\x1b[31m red\u2028"

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from graph.build import build
-from graph.cli import COMMAND_MODULES, main
+from graph.cli import COMMAND_MODULES
 from graph.errors import GraphContentError
 from graph.export import export
 from graph.projection import projection
+
+from .conftest import run_cli
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -92,22 +94,12 @@ def write_partial(tmp_path: Path, triples: list[str], case: str) -> Path:
     return path
 
 
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def assert_one_clean_error(graph: Path, tmp_path: Path, capsys) -> None:
     for command in graph_commands():
         out = tmp_path / f"out-{command}"
         out.mkdir()
         args = [a.replace("OUT", str(out)) for a in ARGS[command]]
-        code, stdout, stderr = run_cli([command, *args, "--graph", str(graph)], capsys)
+        code, stdout, stderr = run_cli(capsys, command, *args, "--graph", str(graph))
         lines = stderr.splitlines()
         assert code != 0, (command, stdout, stderr)
         assert "Traceback" not in stderr, (command, stderr)
@@ -136,7 +128,7 @@ def test_the_intact_small_graph_is_accepted(triples, tmp_path, capsys):
     """The control: the same file with nothing removed runs (so the errors above are about the damage)."""
     graph = tmp_path / "whole.nt"
     graph.write_text("\n".join(triples) + "\n", encoding="utf-8")
-    code, stdout, stderr = run_cli(["stats", "--graph", str(graph)], capsys)
+    code, stdout, stderr = run_cli(capsys, "stats", "--graph", str(graph))
     assert code == 0 and stderr == "" and "Statements per" in stdout
     assert projection(graph).number_of_edges() == sum(f"<{RDF}type> <{EXO}Assertion>" in t for t in triples)
 

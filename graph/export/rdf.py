@@ -27,9 +27,8 @@ import re
 from collections import defaultdict
 
 import pyoxigraph as ox
-from typing import Any
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from ..build import jsonld_context, to_jsonld, to_ntriples, to_turtle
@@ -38,6 +37,7 @@ from ..rdf import check_writable, escape_controls
 from ..vocab import BASE, EXO, PREFIXES
 from .errors import ExportError
 from .source import ExportSource
+from .view import pyoxigraph_term
 
 GRAPHS = Namespace(BASE + "graph/")
 ENTITIES_GRAPH = GRAPHS["entities"]
@@ -81,27 +81,13 @@ def named_graphs(graph: Graph) -> dict[URIRef, list[tuple]]:
     return dict(graphs)
 
 
-def _ox(term) -> Any:  # the RDF position decides which term types are valid; pyoxigraph checks it
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 def _sorted_triples(graph: Graph) -> list[ox.Triple]:
-    triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in graph]
+    triples = [ox.Triple(pyoxigraph_term(s), pyoxigraph_term(p), pyoxigraph_term(o)) for s, p, o in graph]
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _sorted_quads(graph: Graph) -> list[ox.Quad]:
-    quads = [ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(str(name)))
+    quads = [ox.Quad(pyoxigraph_term(s), pyoxigraph_term(p), pyoxigraph_term(o), ox.NamedNode(str(name)))
              for name, triples in named_graphs(graph).items() for s, p, o in triples]
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 

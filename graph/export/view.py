@@ -13,6 +13,8 @@ references' numbers and IRIs (see docs/export.md, "Loss report").
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -22,7 +24,9 @@ from .errors import ExportError
 __all__ = ["CONTEXT_COLUMNS", "SEPARATOR", "Edge", "GraphView", "Node", "build_view"]
 
 
-def _term(term):
+def pyoxigraph_term(term) -> Any:
+    """An rdflib term as a pyoxigraph term (the RDF position decides which types are valid; pyoxigraph
+    checks it); anything else is an ExportError."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -37,7 +41,7 @@ def _term(term):
 def build_view(graph: Graph, origin: str = "graph") -> GraphView:
     """The view of an rdflib graph (the data alone), with what it does not carry counted."""
     store = ox.Store()
-    store.extend(ox.Quad(_term(s), _term(p), _term(o)) for s, p, o in graph)
+    store.extend(ox.Quad(pyoxigraph_term(s), pyoxigraph_term(p), pyoxigraph_term(o)) for s, p, o in graph)
     view = read_view(store, origin, count_dropped=True)
     for node in view.nodes:
         if any(SEPARATOR in synonym for synonym in node.synonyms):
