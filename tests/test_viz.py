@@ -496,3 +496,16 @@ def test_large_graphs_trim_layout_work():
     assert H.number_of_nodes() == 600 and nx.utils.graphs_equal(H, synthetic_graph(600))
     payload = payload_of(viz.render_html(viz.graph_view(H)))
     assert len(payload["nodes"]) == 600 and payload["options"]["interaction"]["hideEdgesOnZoom"] is True
+
+
+def test_certainty_filter_keeps_only_statements_of_that_certainty(graph_file):
+    from graph.projection import projection
+
+    G = projection(graph_file)
+    nodes, edges, description = viz.select(G, certainties=["hedged"], source=graph_file)
+    assert edges and description == "certainty hedged"
+    assert all(G.edges[e]["context"]["certainty"] == ["hedged"] for e in edges)
+    hedged = sum(1 for _, _, d in G.edges(data=True) if d["context"].get("certainty") == ["hedged"])
+    assert len(edges) == hedged
+    with pytest.raises(viz.VizError, match="unknown certainty"):
+        viz.select(G, certainties=["sure"], source=graph_file)

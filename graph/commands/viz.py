@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ExoKGError, QueryError
+from ..model import CERTAINTIES as CERTAINTY_CHOICES
 from .core import GRAPH_OPTION
 
 
@@ -52,6 +53,8 @@ class GroupByChoice(click.Choice):
               help="Keep statements with this relation, e.g. confersResistanceTo (repeatable).")
 @click.option("--type", "types", multiple=True, metavar="TYPE",
               help="Keep entities of this type (and subtypes) and the statements among them (repeatable).")
+@click.option("--certainty", "certainties", multiple=True, type=click.Choice(CERTAINTY_CHOICES),
+              help="Keep statements of this certainty (repeatable: any of them).")
 @click.option("--construct", metavar="QUERY",
               help="Draw the result of a SPARQL CONSTRUCT query: a .rq file, a packaged query name or the text.")
 @click.option("--group-by", "group_by", type=GroupByChoice(["type", "cancer", "none"]), default="auto",
@@ -59,7 +62,8 @@ class GroupByChoice(click.Choice):
                    "(default: type for an unfocused view of more than 150 entities, else none). "
                    "The page can switch.")
 @click.option("--title", help="Page title (default: says what is drawn).")
-def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types, construct, group_by, title):
+def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types, certainties, construct, group_by,
+                title):
     """Write one HTML page with the interactive network; it works offline and can be e-mailed.
 
     \b
@@ -75,7 +79,7 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     from ..viz import VizError, construct_view, graph_view, run_construct, select, write_html
 
     if construct is not None:
-        if focus or cancers or drugs or relations or types:
+        if focus or cancers or drugs or relations or types or certainties:
             raise VizError("--construct draws the query result as it is and does not combine with "
                            "--focus/--cancer/--drug/--relation/--type. Fix: filter in the query's WHERE clause")
         triples = run_construct(_query_text(construct), graph_source)
@@ -83,7 +87,8 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     else:
         G = projection(graph_source)
         nodes, edges, description = select(G, focus=focus, hops=hops, cancers=cancers, drugs=drugs,
-                                           relations=relations, types=types, source=graph_source)
+                                           relations=relations, types=types, source=graph_source,
+                                           certainties=certainties)
         whole = description == "whole graph"
         centre = [resolve(focus, graph_source).iri] if focus else []
         view = graph_view(G, None if whole else nodes, None if whole else edges,

@@ -16,7 +16,7 @@ from .views import VizError
 
 def select(G: nx.MultiDiGraph, focus: str | None = None, hops: int = 1, cancers: Iterable[str] = (),
            drugs: Iterable[str] = (), relations: Iterable[str] = (), types: Iterable[str] = (),
-           source: Path | str | None = None) -> tuple[list[str], list[tuple], str]:
+           source: Path | str | None = None, certainties: Iterable[str] = ()) -> tuple[list[str], list[tuple], str]:
     """The nodes and edges that the filters keep, and a one-line description of them.
 
     Names are resolved like everywhere else (key, label, synonym, CURIE). ``cancers`` keeps the
@@ -24,8 +24,9 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, hops: int = 1, cancers:
     or as an end; ``drugs`` likewise (a drug class includes its drugs); ``relations`` keeps those
     relations; ``types`` keeps entities of those types (and subtypes: ``NonCodingRNA`` includes
     miRNAs) and the statements among them. ``focus`` keeps what lies within ``hops`` statements
-    of that entity (either direction) after the other filters. Options combine with AND, values
-    of one option with OR.
+    of that entity (either direction) after the other filters. ``certainties`` keeps statements of
+    those certainties (stated, hedged, proposed, predicted). Options combine with AND, values of one
+    option with OR.
     """
     from ..entities import entity_index
 
@@ -45,6 +46,16 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, hops: int = 1, cancers:
         wanted = _with_narrower([index.resolve(d, drug_types).iri for d in drugs], source)
         edge_filters.append(_context_or_end("drug", wanted))
         parts.append("drug " + " or ".join(index.resolve(d, drug_types).label for d in drugs))
+    certainties = sorted(set(certainties))
+    if certainties:
+        from ..model import CERTAINTIES
+
+        unknown = [c for c in certainties if c not in CERTAINTIES]
+        if unknown:
+            raise VizError(f"unknown certainty {', '.join(unknown)}. Fix: use {', '.join(CERTAINTIES)}")
+        edge_filters.append(lambda u, v, d, wanted=set(certainties):
+                            bool(wanted & set((d.get("context") or {}).get("certainty", []))))
+        parts.append("certainty " + " or ".join(certainties))
     ontology = load_ontology()
     relations = list(relations)
     if relations:
