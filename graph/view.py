@@ -257,6 +257,17 @@ class _Reader:
                             **cells))
         return sorted(out, key=lambda n: n.key)
 
+    def numbered(self, iri: str, refs: list, numbers: dict, verb: str) -> list[tuple[int, str]]:
+        """(number, IRI) of each reference an assertion cites or infers, sorted; a reference without
+        an exo:referenceNumber is an error."""
+        out = []
+        for ref in refs:
+            if ref.value not in numbers:
+                self.fail("assertion", iri, f"{verb} {ref}, which has no exo:referenceNumber in the graph",
+                          "use a reference of the review's references.tsv, or rebuild with `exokg build`")
+            out.append((numbers[ref.value], ref.value))
+        return sorted(out)
+
     def edges(self, known: set[str]) -> list[Edge]:
         sections = {}
         for s in cast(ox.QuerySolutions, self.store.query(SECTION_ROWS, prefixes=PREFIXES, **query_options(self.store))):
@@ -288,20 +299,8 @@ class _Reader:
                 self.fail("assertion", iri, f"names section {section[0]}, which the graph does not describe "
                           "(no exo:Section with an exo:sectionNumber)",
                           "use a section of the review's sections.tsv, or rebuild with `exokg build`")
-            refs = []
-            for ref in props.get(EXO + "citesReference", []):
-                if ref.value not in numbers:
-                    self.fail("assertion", iri, f"cites {ref}, which has no exo:referenceNumber in the graph",
-                              "cite a reference of the review's references.tsv, or rebuild with `exokg build`")
-                refs.append((numbers[ref.value], ref.value))
-            refs.sort()
-            inferred = []
-            for ref in props.get(EXO + "inferredReference", []):
-                if ref.value not in numbers:
-                    self.fail("assertion", iri, f"infers {ref}, which has no exo:referenceNumber in the graph",
-                              "name a reference of the review's references.tsv, or rebuild with `exokg build`")
-                inferred.append((numbers[ref.value], ref.value))
-            inferred.sort()
+            refs = self.numbered(iri, props.get(EXO + "citesReference", []), numbers, "cites")
+            inferred = self.numbered(iri, props.get(EXO + "inferredReference", []), numbers, "infers")
             context: dict[str, list[str]] = {c: [] for c in CONTEXT_COLUMNS}
             for predicate_iri, col in _COLUMN_BY_PREDICATE.items():
                 context[col] = sorted(v.value for v in props.get(predicate_iri, []))
