@@ -21,7 +21,7 @@ from graph.remote import EndpointError, RemoteEndpoint, graph_ntriples, push
 
 from .conftest import IN_CI
 from .test_query import cli
-from .test_remote import QUESTIONS, _rows, normalize, oxigraph  # noqa: F401  (oxigraph: a fixture)
+from .test_remote import QUESTIONS, _rows, assert_same_answer, normalize, oxigraph  # noqa: F401  (oxigraph: a fixture)
 
 pytestmark = pytest.mark.server
 
@@ -202,13 +202,7 @@ def test_known_virtuoso_gaps_still_differ(virtuoso_engine, graph_file, name):
 
 @pytest.mark.parametrize("args", QUESTIONS, ids=lambda args: " ".join(args))
 def test_question_commands_answer_the_same_on_virtuoso(capsys, on_virtuoso, graph_file, args):
-    url, named_graph = on_virtuoso
-    code, local, err = cli(capsys, *args, "--format", "json", "--graph", str(graph_file))
-    assert code == 0, err
-    code, remote, err = cli(capsys, *args, "--format", "json", "--endpoint", url, "--named-graph", named_graph)
-    assert code == 0, err
-    assert json.loads(remote) == json.loads(local)
-    assert _rows(remote), "pick a question with an answer"
+    assert_same_answer(capsys, graph_file, *on_virtuoso, args)
 
 
 # ---------------------------------------------------------------- federation

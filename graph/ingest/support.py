@@ -90,6 +90,11 @@ def _local(term) -> str:
     return term.value.removeprefix(str(EXO._NS))
 
 
+# ontology property (local name) -> the Evidence field that takes its one value as it is
+_SINGLE_VALUED = {"supportType": "support", "evidenceCode": "code", "sample": "sample", "sourceRecord": "record",
+                  "importNote": "note"}
+
+
 def _evidence(store: ox.Store, graph: ox.NamedNode, row) -> Evidence:
     ev = Evidence(row["a"].value, row["s"].value, _local(row["p"]), row["o"].value)
     for quad in store.quads_for_pattern(row["a"], None, None, graph):
@@ -98,20 +103,12 @@ def _evidence(store: ox.Store, graph: ox.NamedNode, row) -> Evidence:
             ev.negated = value == "true"
         elif name == "knowledgeLevel":
             ev.level = value.removeprefix(str(EXO._NS))
-        elif name == "supportType":
-            ev.support = value
-        elif name == "evidenceCode":
-            ev.code = value
+        elif name in _SINGLE_VALUED:
+            setattr(ev, _SINGLE_VALUED[name], value)
         elif name == "experimentType":
             ev.experiments.append(value)
         elif name == "citesReference":
             ev.pmids.append(value.rsplit(":", 1)[-1].rsplit("/", 1)[-1])
-        elif name == "sample":
-            ev.sample = value
-        elif name == "sourceRecord":
-            ev.record = value
-        elif name == "importNote":
-            ev.note = value
         elif name == "cancerType":
             ev.cancers.add(value)
     ev.experiments.sort()
