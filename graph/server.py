@@ -463,10 +463,11 @@ def build_page(config: EndpointConfig, source=None) -> str:
 def make_server(source=None, host: str = "127.0.0.1", port: int = 7879,
                 config: EndpointConfig | None = None) -> ExoKGServer:
     """Start the workers and bind the socket (not yet serving); close with :func:`close_server`."""
-    from .store import graph_file
+    from .store import store_location
 
     config = config or EndpointConfig()
-    path = str(graph_file(source).resolve())
+    # the workers open the build's on-disk store version (read-only, at once, loaded graphs included)
+    path = str(store_location(source))
     try:
         server = ExoKGServer((host, port), None, config, "")
     except OSError as err:

@@ -149,3 +149,19 @@ def test_paths_and_view_work_on_the_merged_store(tmp_path, built_dir, capsys):
     code, _, err = run_cli(capsys, "viz", "--focus", "circBIRC6", "--hops", "1", "--graph", str(folder), "-o", str(page))
     assert code == 0, err
     assert "circBIRC6" in page.read_text(encoding="utf-8")
+
+
+def test_serve_answers_from_the_store_with_its_loaded_graphs(folder, tmp_path):
+    """`exokg serve` opens the build's store, so a loaded file is there without GRAPH, as elsewhere."""
+    import urllib.parse
+    import urllib.request
+
+    from graph.server import EndpointConfig, running
+
+    load([write(tmp_path / "a.nt", SAMPLES["a.nt"])], folder)
+    query = urllib.parse.urlencode({"query": f"ASK {{ <{EX}s3> <{EX}p> 'three' }}"})
+    with running(folder, port=0, config=EndpointConfig(workers=1, log=False)) as server:
+        request = urllib.request.Request(f"{server.url}?{query}",
+                                         headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert json.loads(answer.read())["boolean"] is True
