@@ -1,17 +1,26 @@
-"""Cold start of a read-only command against a bare pyoxigraph script, in the same run.
+"""Cold start of read-only commands against a bare pyoxigraph script, in the same run.
 
-Both are fresh Python processes on the same on-disk store (a build folder's ``store``): the bare
-script imports pyoxigraph, opens the store read-only and runs the SPARQL that
-``exokg resistance --drug cisplatin`` runs (printed by ``exokg query resistance --show``);
-ExoKG runs the command (name resolution, query, table). Runs alternate, so both see the same
-machine load; medians and their ratio are printed (the target is 1.5x).
+Every run is a fresh Python process on the same on-disk store (a build folder's ``store``):
 
-    python scripts/bench_start.py [--graph DIR] [--runs 15]
+* ``bare``: a script that imports pyoxigraph, opens the store read-only and runs the SPARQL the
+  command runs, with the entity already resolved (printed by ``exokg query NAME --show``). For
+  ``explain``, whose search runs on the networkx projection kept beside the store version, the
+  bare script opens the store and unpickles that projection instead (the data explain starts from).
+* ``exokg``: the command itself (option checks, name resolution, query, table).
+* ``before`` (with ``--before DIR``): the same command from another source tree of ExoKG (for
+  example ``git archive`` of an earlier commit), run with ``PYTHONPATH=DIR``, so an improvement
+  is measured against the old code under the same load.
+
+Runs alternate (bare, before, exokg, for each command in turn), so all see the same machine
+load; medians and the ratios to the bare script are printed as JSON (the target is 1.5x).
+
+    python scripts/bench_start.py [--graph DIR] [--runs 15] [--before DIR] [--commands resistance,show]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -19,50 +28,107 @@ import tempfile
 import time
 from pathlib import Path
 
-BARE = """
+BARE_SPARQL = """
 import json, sys
 import pyoxigraph as ox
 store = ox.Store.read_only(sys.argv[1])
-prefixes = json.load(open(sys.argv[3]))["@context"]
-rows = list(store.query(open(sys.argv[2]).read(), prefixes=prefixes))
-print(len(rows))
+prefixes = json.load(open(sys.argv[2]))["@context"]
+for name in sys.argv[3:]:
+    print(len(list(store.query(open(name).read(), prefixes=prefixes))))
 """
 
+BARE_PROJECTION = """
+import pickle, sys
+import pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+with open(sys.argv[2], "rb") as handle:
+    graph = pickle.load(handle)
+print(len(store), graph.number_of_edges())
+"""
 
-def timed(args: list[str]) -> float:
+# command -> (its arguments, the named queries (with parameters) it runs, for the bare script)
+COMMANDS = {
+    "resistance": (["resistance", "--drug", "cisplatin"], [["resistance", "--param", "drug=cisplatin"]]),
+    "show": (["show", "miR-522"], [["entity", "--param", "entity=miR-522"],
+                                   ["statements", "--param", "entity=miR-522"]]),
+    "explain": (["explain", "miR-522", "cisplatin", "--cancer", "GC"], []),
+    "query": (["query", "resistance", "--param", "drug=cisplatin"], [["resistance", "--param", "drug=cisplatin"]]),
+}
+
+
+def timed(args: list[str], env: dict | None = None, cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env, cwd=cwd)
     return time.perf_counter() - start
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--graph", type=Path, default=None, help="build folder (default: build the packaged data)")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--before", type=Path, default=None,
+                        help="an earlier ExoKG source tree (holding graph/) to time beside the current one")
+    parser.add_argument("--commands", default=",".join(COMMANDS), help="comma-separated, from: " + ", ".join(COMMANDS))
     args = parser.parse_args()
+    names = [n for n in args.commands.split(",") if n]
+    unknown = sorted(set(names) - set(COMMANDS))
+    if unknown:
+        parser.error(f"unknown command(s) {', '.join(unknown)}; choose from {', '.join(COMMANDS)}")
     exokg = [sys.executable, "-m", "graph.cli"]
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
+    before_env, before_dir = None, None
+    if args.before is not None:  # `-m` puts the working folder first on sys.path, so run from there
+        before_dir = args.before.resolve()
+        before_env = {**os.environ, "PYTHONPATH": str(before_dir)}
+    with tempfile.TemporaryDirectory() as work_name:
+        work = Path(work_name)
         folder = args.graph
         if folder is None:
             folder = work / "build"
             subprocess.run([*exokg, "build", "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
-        query = work / "q.rq"
-        query.write_text(subprocess.run([*exokg, "query", "resistance", "--param", "drug=cisplatin", "--show",
-                                         "--graph", str(folder)], check=True, capture_output=True, text=True).stdout)
-        bare_script = work / "bare.py"
-        bare_script.write_text(BARE)
         context = Path(__file__).resolve().parents[1] / "graph" / "data" / "context.jsonld"
-        bare = [sys.executable, str(bare_script), str(folder / "store"), str(query), str(context)]
-        command = [*exokg, "resistance", "--drug", "cisplatin", "--graph", str(folder)]
-        timed(command)  # writes the entity index beside the store version once
-        bare_times, exokg_times = [], []
+        store = folder / "store"
+        plans = {}
+        for name in names:
+            command, queries = COMMANDS[name]
+            command = [*command, "--graph", str(folder)]
+            timed([*exokg, *command])  # writes what is kept beside the store version (entity index, projection)
+            if before_env is not None:
+                timed([*exokg, *command], before_env, before_dir)
+            if queries:
+                files = []
+                for i, query in enumerate(queries):
+                    path = work / f"{name}-{i}.rq"
+                    path.write_text(subprocess.run([*exokg, "query", *query, "--show", "--graph", str(folder)],
+                                                   check=True, capture_output=True, text=True).stdout)
+                    files.append(str(path))
+                script = work / "bare_sparql.py"
+                script.write_text(BARE_SPARQL)
+                bare = [sys.executable, str(script), str(store), str(context), *files]
+            else:
+                version = store.resolve()
+                kept = sorted(version.parent.glob(version.name + ".projection-*.pickle"), key=lambda p: p.stat().st_mtime)
+                script = work / "bare_projection.py"
+                script.write_text(BARE_PROJECTION)
+                bare = [sys.executable, str(script), str(store), str(kept[-1])]
+            timed(bare)
+            plans[name] = (bare, [*exokg, *command])
+        times: dict[str, dict[str, list[float]]] = {n: {"bare": [], "before": [], "exokg": []} for n in names}
         for _ in range(args.runs):
-            bare_times.append(timed(bare))
-            exokg_times.append(timed(command))
-    b, e = statistics.median(bare_times), statistics.median(exokg_times)
-    print(json.dumps({"runs": args.runs, "bare_ms": round(1000 * b), "exokg_ms": round(1000 * e),
-                      "ratio": round(e / b, 2)}))
+            for name in names:
+                bare, command = plans[name]
+                times[name]["bare"].append(timed(bare))
+                if before_env is not None:
+                    times[name]["before"].append(timed(command, before_env, before_dir))
+                times[name]["exokg"].append(timed(command))
+    report: dict = {"runs": args.runs, "load": round(os.getloadavg()[0], 1)}
+    for name in names:
+        b, e = statistics.median(times[name]["bare"]), statistics.median(times[name]["exokg"])
+        row = {"bare_ms": round(1000 * b), "exokg_ms": round(1000 * e), "ratio": round(e / b, 2)}
+        if times[name]["before"]:
+            old = statistics.median(times[name]["before"])
+            row.update(before_ms=round(1000 * old), before_ratio=round(old / b, 2))
+        report[name] = row
+    print(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":
