@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,6 +55,8 @@ def current_version(build_dir: Path | str) -> Path | None:
 
 def _link_copy(source: Path, target: Path) -> None:
     """A copy of a closed RocksDB directory that shares its immutable table files (hard links)."""
+    import shutil  # here and below, not at the top: readers of a store never need it
+
     target.mkdir()
     for entry in os.scandir(source):
         if entry.name == "LOCK" or not entry.is_file():
@@ -82,6 +83,8 @@ def _point(build_dir: Path, version: Path) -> None:
 def _sweep(versions: Path, keep: Path | None) -> None:
     """Remove every version but ``keep`` (and its sidecar files); called under the writer lock.
     A reader that still has an old version open keeps reading it (its files stay open)."""
+    import shutil
+
     for entry in versions.iterdir():
         if keep is not None and (entry == keep or entry.name.startswith(keep.name + ".")):
             continue
@@ -106,6 +109,8 @@ def writable_store(build_dir: Path | str, *, fresh: bool = False):
 
 @contextmanager
 def _new_version(build_dir: Path | str, fresh: bool):
+    import shutil
+
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=True)
     versions = build_dir / VERSIONS

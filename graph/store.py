@@ -24,11 +24,10 @@ read-only commands start quickly.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
+import sys
 import time
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -91,6 +90,8 @@ def file_stamp(path: Path) -> tuple[str, int, int]:
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, read in blocks."""
+    import hashlib  # not at the top: a command that reads a build folder hashes nothing
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -163,6 +164,8 @@ def _file_store(path: Path) -> Path:
             del store
             os.rename(tmp, folder)
         finally:
+            import shutil
+
             shutil.rmtree(tmp, ignore_errors=True)
     return folder
 
@@ -219,28 +222,47 @@ def load_rdflib(source: Path | str | None = None):
 # ---------------------------------------------------------------- derived data cached beside a store version
 
 
-def cached_beside(location: Path | str, name: str, code_file: str, compute):
+def cached_beside(location: Path | str, name: str, code_file: str | tuple[str, ...], compute, *,
+                  plain: bool = False):
     """``compute()``, kept on disk beside the store version at ``location`` (a pickle named after
-    ``name`` and a digest of ``code_file``, the module that computes it, so a code change
-    recomputes it). A store version never changes, and each has its own files, removed with
+    ``name`` and a checksum of ``code_file``, the module (or modules) that compute it, so a code
+    change recomputes it). A store version never changes, and each has its own files, removed with
     it; a file that cannot be read or written is recomputed or skipped, never an error. The
-    pickles are ExoKG's own, written next to the store: open build folders you trust."""
-    import pickle
+    pickles are ExoKG's own, written next to the store: open build folders you trust.
 
-    code = hashlib.sha256(Path(code_file).read_bytes()).hexdigest()[:12]
-    path = sidecar(location, f"{name}-{code}.pickle")
+    ``plain=True`` is for a value made of built-in types only (dict, tuple, list, str, int, bool,
+    None): it is kept with :mod:`marshal` (per Python version), which a command loads without
+    importing pickle (what name resolution and the graph check of every command read)."""
+    import zlib  # a checksum tells versions of the code apart; hashlib costs 3 ms to import
+
+    checksum = 0
+    for code_path in (code_file,) if isinstance(code_file, str) else code_file:
+        checksum = zlib.crc32(Path(code_path).read_bytes(), checksum)
+    if plain:
+        import marshal
+
+        version = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format may change between versions
+        path = sidecar(location, f"{name}-{checksum:08x}.{version}.marshal")
+        load, dump = (lambda handle: marshal.loads(handle.read())), marshal.dump  # load(file) reads slowly
+        unreadable: tuple[type[Exception], ...] = (OSError, EOFError, ValueError, TypeError)
+    else:
+        import pickle
+
+        path = sidecar(location, f"{name}-{checksum:08x}.pickle")
+        load, dump = pickle.load, partial(pickle.dump, protocol=pickle.HIGHEST_PROTOCOL)
+        unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError)
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError):
+            return load(handle)
+    except unreadable:
         pass
     value = compute()
     tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
     try:
-        with open(tmp, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(tmp, "wb") as out:
+            dump(value, out)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a type marshal cannot keep (the value is still returned)
         tmp.unlink(missing_ok=True)
     return value
 

@@ -1,7 +1,7 @@
 """build, load, validate, stats, coverage.
 
-The read-only commands import GRAPH_OPTION and FORMAT_OPTION from here, so this module imports
-nothing heavy at the top (no rdflib, no build pipeline): each command imports what it needs."""
+This module imports nothing heavy at the top (no rdflib, no build pipeline): each command imports
+what it needs. The shared options live in :mod:`graph.commands.options`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,23 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import ValidationFailed
-from ..output import ROW_FORMATS, render
-
-
-def _checked_graph(_ctx, _param, value: Path | None) -> Path | None:
-    """A graph given with --graph is read into the view (:mod:`graph.view`) before the command runs,
-    so a foreign or partial graph gets the same one-line error from every command."""
-    if value is not None:
-        from ..view import view
-
-        view(value)
-    return value
-
-
-GRAPH_HELP = "Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache)."
-GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None,
-                            callback=_checked_graph, help=GRAPH_HELP)
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True)
+from ..output import render
+from .options import FORMAT_OPTION, GRAPH_HELP, GRAPH_OPTION
 
 
 @click.command("build")

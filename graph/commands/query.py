@@ -14,7 +14,7 @@ import click
 
 from .. import competency
 from ..output import printable, render
-from .core import FORMAT_OPTION, GRAPH_OPTION
+from .options import FORMAT_OPTION, GRAPH_OPTION
 
 ENDPOINT_HELP = ("A SPARQL 1.1 query endpoint URL (Oxigraph: http://HOST:PORT/query; Virtuoso: http://HOST:PORT/sparql). "
                  "Credentials, if it asks for them: $EXOKG_ENDPOINT_USER and $EXOKG_ENDPOINT_PASSWORD.")

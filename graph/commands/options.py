@@ -1,0 +1,35 @@
+"""The options that most commands share (--graph, --format), in a module of their own: a command
+imports them without loading the definitions of other topics' commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..output import ROW_FORMATS
+
+
+def _checked_graph(_ctx, _param, value: Path | None) -> Path | None:
+    """A graph given with --graph is read into the view (:mod:`graph.view`) before the command runs,
+    so a foreign or partial graph gets the same one-line error from every command. A store version
+    never changes, so its passing the check is kept beside it (keyed on the view's code, like the
+    entity index) and the next command does not read the whole graph again."""
+    if value is not None:
+        from ..entities import view_code
+        from ..store import cached_beside, store_stamp
+
+        cached_beside(store_stamp(value), "checked", view_code(), lambda: _check(value), plain=True)
+    return value
+
+
+def _check(source: Path) -> bool:
+    from ..view import view
+
+    view(source)  # raises GraphContentError, naming the graph, for a foreign or partial graph
+    return True
+
+
+GRAPH_HELP = "Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache)."
+GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None,
+                            callback=_checked_graph, help=GRAPH_HELP)
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True)
