@@ -25,7 +25,6 @@ from typing import cast
 import pyoxigraph as ox
 
 from .entities import entity_index
-from .model import CERTAINTIES, section_key
 from .query import LocalEngine, ParameterError, coerce, named_query
 
 SEPARATOR = " | "
@@ -92,7 +91,11 @@ def _evidence(row: dict) -> dict:
 
 
 def _certainty(certainty: str | None) -> str | None:
-    if certainty is not None and certainty not in CERTAINTIES:
+    if certainty is None:
+        return None
+    from .model import CERTAINTIES  # imported only here: answering a question needs no typed model
+
+    if certainty not in CERTAINTIES:
         raise ParameterError(f"certainty must be one of {', '.join(CERTAINTIES)}, not {certainty!r}. "
                              "Fix: e.g. --certainty hedged")
     return certainty
@@ -107,6 +110,8 @@ def find(text: str, source=None, *, types: tuple[str, ...] | None = None, limit:
     the sections, Table 1 rows and references of the statements that use them."""
     if not text or not text.strip():
         raise ParameterError("nothing to search for. Fix: give a name or part of one, e.g. `exokg find miR-21`")
+    from .model import section_key
+
     records = entity_index(source, engine=engine).search(text, limit=limit, types=types)
     if not records:
         return []
@@ -256,4 +261,15 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     return rows
 
 
-__all__ = ["biomarkers", "find", "neighbors", "numbers", "resistance", "section_key", "show", "split", "therapies"]
+
+
+def __getattr__(name: str):
+    if name == "section_key":  # re-exported from graph.model, imported on first use
+        from .model import section_key
+
+        return section_key
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["biomarkers", "find", "neighbors", "numbers", "resistance", "section_key",  # noqa: F822 - __getattr__
+           "show", "split", "therapies"]

@@ -12,13 +12,19 @@ True
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ResolutionError
 from .store import cached_beside, store_stamp
 from .terms import normalize_name
-from .view import Node, nodes_at, view_code_file
+
+if TYPE_CHECKING:
+    from .view import Node
+
+    EntityRecord = Node
 
 ENTITY_QUERY = """
 SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001f") AS ?synonyms) WHERE {
@@ -31,8 +37,68 @@ SELECT ?e ?key ?label ?type ?curie ?mapped (GROUP_CONCAT(?syn; separator="\\u001
 
 
 # An entity as resolution sees it: the view's node (iri, key, label, type, curie, mapped,
-# synonyms, and for a local graph the other columns too).
-EntityRecord = Node
+# synonyms, and for a local graph the other columns too). ``EntityRecord`` is graph.view.Node,
+# imported on first use (module __getattr__ below), so that resolving a name to its IRI
+# (:func:`resolve_iri`, what the question commands need) does not import the view.
+
+
+def __getattr__(name: str):
+    if name == "EntityRecord":
+        from .view import Node
+
+        return Node
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def view_code() -> str:
+    """graph/view.py, whose code decides what an entity record holds and whether a graph passes its
+    check: caches of them are keyed on it. Found without importing the view."""
+    return os.path.join(os.path.dirname(__file__), "view.py")
+
+
+class NameIndex:
+    """Which entities each name can mean, as plain strings (IRIs, keys, types): what resolution
+    looks up, kept on disk beside the store version and loaded without building any record."""
+
+    def __init__(self, types: dict[str, str], keys: dict[str, str], primary: dict[str, tuple[str, ...]],
+                 synonym: dict[str, tuple[str, ...]]):
+        self.types, self.keys, self.primary, self.synonym = types, keys, primary, synonym
+
+    @classmethod
+    def of(cls, records: list[EntityRecord]) -> NameIndex:
+        records = sorted(records, key=lambda r: r.key)
+        key_of = {r.iri: r.key for r in records}
+        primary: dict[str, set[str]] = {}
+        synonym: dict[str, set[str]] = {}
+        for r in records:
+            for name in (r.key, r.label):
+                primary.setdefault(normalize_name(name), set()).add(r.iri)
+            if r.curie:
+                primary.setdefault(r.curie.casefold(), set()).add(r.iri)
+            for name in r.synonyms:
+                synonym.setdefault(normalize_name(name), set()).add(r.iri)
+        # each tier's IRIs in key order: the order candidates are listed in
+        return cls({r.iri: r.type for r in records}, {r.key: r.iri for r in records},
+                   {n: tuple(sorted(iris, key=key_of.__getitem__)) for n, iris in primary.items()},
+                   {n: tuple(sorted(iris, key=key_of.__getitem__)) for n, iris in synonym.items()})
+
+    def plain(self) -> tuple:
+        """The index as built-in values (what :func:`graph.store.cached_beside` keeps with marshal)."""
+        return self.types, self.keys, self.primary, self.synonym
+
+    def candidates(self, name: str) -> tuple[str, ...]:
+        """The IRIs of every entity the name could mean, best tier first (IRI, key, key/label/CURIE,
+        synonym), in key order."""
+        text = name.strip().strip("<>")
+        if text in self.types:
+            return (text,)
+        if text in self.keys:
+            return (self.keys[text],)
+        for tier in (self.primary.get(text.casefold()), self.primary.get(normalize_name(text)),
+                     self.synonym.get(normalize_name(text))):
+            if tier:
+                return tier
+        return ()
 
 
 class EntityIndex:
@@ -42,31 +108,14 @@ class EntityIndex:
         self.records = sorted(records, key=lambda r: r.key)
         self.by_iri = {r.iri: r for r in self.records}
         self.by_key = {r.key: r for r in self.records}
-        self._primary: dict[str, set[str]] = {}
-        self._synonym: dict[str, set[str]] = {}
-        for r in self.records:
-            for name in (r.key, r.label):
-                self._primary.setdefault(normalize_name(name), set()).add(r.iri)
-            if r.curie:
-                self._primary.setdefault(r.curie.casefold(), set()).add(r.iri)
-            for name in r.synonyms:
-                self._synonym.setdefault(normalize_name(name), set()).add(r.iri)
+        self.names = NameIndex.of(self.records)
 
     def __len__(self) -> int:
         return len(self.records)
 
     def candidates(self, name: str) -> list[EntityRecord]:
         """Every entity the name could mean, best tier first (IRI, key/label/CURIE, synonym)."""
-        text = name.strip().strip("<>")
-        if text in self.by_iri:
-            return [self.by_iri[text]]
-        if text in self.by_key:
-            return [self.by_key[text]]
-        for tier in (self._primary.get(text.casefold()), self._primary.get(normalize_name(text)),
-                     self._synonym.get(normalize_name(text))):
-            if tier:
-                return sorted((self.by_iri[i] for i in tier), key=lambda r: r.key)
-        return []
+        return [self.by_iri[i] for i in self.names.candidates(name)]
 
     def resolve(self, name: str, types: tuple[str, ...] | None = None) -> EntityRecord:
         """The one entity ``name`` means; ResolutionError when none or several match.
@@ -111,10 +160,12 @@ class EntityIndex:
 def records(rows) -> list[EntityRecord]:
     """Entity records from the answer to :data:`ENTITY_QUERY`: rows that map its variables to
     pyoxigraph terms (``None`` when unbound), from the embedded store or a remote endpoint."""
+    from .view import Node
+
     out = []
     for s in rows:
         synonyms = s["synonyms"].value.split("\u001f") if s["synonyms"] is not None and s["synonyms"].value else []
-        out.append(EntityRecord(
+        out.append(Node(
             iri=s["e"].value, key=s["key"].value, label=s["label"].value, type=s["type"].value,
             curie=s["curie"].value if s["curie"] is not None else None,
             mapped=s["mapped"].value == "true", synonyms=tuple(sorted(synonyms))))
@@ -135,7 +186,18 @@ def entity_index(source: Path | str | None = None, *, engine=None) -> EntityInde
 
 @lru_cache(maxsize=4)
 def _entity_index(stamp: str, origin: str | None = None) -> EntityIndex:
-    return cached_beside(stamp, "entities", view_code_file(), lambda: EntityIndex(list(nodes_at(stamp, origin))))
+    def compute() -> EntityIndex:
+        from .view import nodes_at
+
+        return EntityIndex(list(nodes_at(stamp, origin)))
+
+    return cached_beside(stamp, "entities", (view_code(), __file__), compute)
+
+
+@lru_cache(maxsize=4)
+def _name_index(stamp: str, origin: str | None = None) -> NameIndex:
+    return NameIndex(*cached_beside(stamp, "names", (view_code(), __file__),
+                                    lambda: _entity_index(stamp, origin).names.plain(), plain=True))
 
 
 def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,
@@ -148,3 +210,23 @@ def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] 
     'TGF-β'
     """
     return entity_index(source, engine=engine).resolve(name, types)
+
+
+def resolve_iri(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,
+                engine=None) -> str:
+    """The IRI of the one entity ``name`` means: :func:`resolve`, but a name that resolves is
+    looked up in the name index kept beside the store version alone, without loading the
+    entities (what a question command needs to bind its parameters). A name that matches none
+    or several entities raises the same ResolutionError as :func:`resolve`.
+
+    >>> resolve_iri("CIS") == resolve("CIS").iri
+    True
+    """
+    if not hasattr(engine, "entity_index") and name.strip():
+        names = _name_index(store_stamp(source), None if source is None else str(source))
+        found = names.candidates(name)
+        if types:
+            found = tuple(i for i in found if names.types[i] in types)
+        if len(found) == 1:
+            return found[0]
+    return resolve(name, source, types, engine=engine).iri  # a remote engine, or the error

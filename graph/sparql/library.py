@@ -2,12 +2,12 @@
 user-given values become RDF terms."""
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -90,11 +90,11 @@ def coerce(param: Param, value: str, source=None, *, engine=None):
     if not value:
         raise ParameterError(f"parameter '{param.name}' is empty. Fix: give a value, e.g. --param {param.name}=...")
     if param.kind == "entity":
-        from ..entities import resolve
+        from ..entities import resolve_iri
 
         if value.startswith("<") and value.endswith(">"):
             value = value[1:-1]
-        return ox.NamedNode(resolve(value, source, param.types or None, engine=engine).iri)
+        return ox.NamedNode(resolve_iri(value, source, param.types or None, engine=engine))
     if param.kind == "integer":
         if not _NUMBER.fullmatch(value):
             raise ParameterError(f"parameter '{param.name}' must be a whole number, not {value!r}")
@@ -159,19 +159,33 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                       examples=tuple(fields["example"]), text=text)
 
 
+QUERY_FOLDER = Path(__file__).parent.parent / "queries"  # a folder of the package (see query_prefixes)
+
+
 @lru_cache(maxsize=1)
 def library() -> dict[str, NamedQuery]:
     """Every named query shipped in ``graph/queries``, by name."""
-    folder = resources.files("graph.queries")
     out = {}
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+    for item in sorted(QUERY_FOLDER.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".rq"):
             name = item.name[:-3]
             out[name] = parse_named_query(name, item.read_text(encoding="utf-8"))
     return out
 
 
+@lru_cache(maxsize=None)
+def _shipped(name: str) -> NamedQuery | None:
+    """One named query read from its own file (a command runs one or two: the library is read
+    whole only to list it, or to suggest a name)."""
+    if f"{name}.rq" not in {entry.name for entry in os.scandir(QUERY_FOLDER)}:
+        return None
+    return parse_named_query(name, (QUERY_FOLDER / f"{name}.rq").read_text(encoding="utf-8"))
+
+
 def named_query(name: str) -> NamedQuery:
+    found = _shipped(name)
+    if found is not None:
+        return found
     queries = library()
     if name not in queries:
         close = [n for n in queries if name.lower() in n or n in name.lower()]

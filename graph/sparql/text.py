@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -25,7 +25,9 @@ UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY"
 def query_prefixes() -> dict[str, str]:
     """Prefixes every query may use without declaring them: the ontology's and the identifiers'
     (the shipped JSON-LD context, which a test keeps equal to :func:`graph.build.jsonld_context`)."""
-    text = resources.files("graph.data").joinpath("context.jsonld").read_text(encoding="utf-8")
+    # the package's own data folder, read as a file: importlib.resources costs more to import (4 ms)
+    # than every other module a question command needs from graph.sparql
+    text = (Path(__file__).parent.parent / "data" / "context.jsonld").read_text(encoding="utf-8")
     context = json.loads(text)
     return dict(context.get("@context", context))
 
@@ -55,19 +57,22 @@ def _namespaces_longest_first() -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- lexical analysis
 
+# U+00C0..U+FFFF, written as a negated class: a class holding that range is compiled by filling a
+# 64k-entry table in Python (about 10 ms per start-up for the five below); this form compiles at once
+_HIGH = r"[^\x00-\xBF\U00010000-\U0010FFFF]"
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:[\w.\-\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?)?:
-               (?:(?:[\w\-:%\u00B7\u00C0-\uFFFF]|\\[_~.\-!$&'()*+,;=/?\#@%]|\.(?=[\w\-:%]))*))
+  | (?P<var>[?$](?:[A-Za-z0-9_\u00B7]|HIGH)+)
+  | (?P<pname>(?:(?:[A-Za-z]|HIGH)(?:(?:[\w.\-\u00B7]|HIGH)*(?:[\w\-\u00B7]|HIGH))?)?:
+               (?:(?:[\w\-:%\u00B7]|HIGH|\\[_~.\-!$&'()*+,;=/?\#@%]|\.(?=[\w\-:%]))*))
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>.)
-""", re.VERBOSE | re.DOTALL)
+""".replace("HIGH", _HIGH), re.VERBOSE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,12 @@ def tokens(text: str) -> list[Token]:
     >>> [t.text for t in tokens('SELECT ?x { ?x rdfs:label "a {" } # {')]
     ['SELECT', '?x', '{', '?x', 'rdfs:label', '"a {"', '}']
     """
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=2)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # kept for the last two texts: the policy check and the binding of one query read the same text
     out, pos = [], 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
@@ -94,7 +105,7 @@ def tokens(text: str) -> list[Token]:
         if kind not in ("ws", "comment"):
             out.append(Token(kind, match.group(), pos))
         pos = match.end()
-    return out
+    return tuple(out)
 
 
 def _after_prologue(toks: list[Token]) -> int:
@@ -336,9 +347,9 @@ def parse_term(value: str, source=None, types: tuple[str, ...] | None = None, *,
     prefix, sep, local = text.partition(":")
     if sep and prefix in query_prefixes() and " " not in text:
         return _named_node(query_prefixes()[prefix] + local)
-    from ..entities import resolve
+    from ..entities import resolve_iri
 
-    return ox.NamedNode(resolve(text, source, types, engine=engine).iri)
+    return ox.NamedNode(resolve_iri(text, source, types, engine=engine))
 
 
 def _named_node(iri: str) -> ox.NamedNode:
