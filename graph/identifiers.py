@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
 
 from .errors import IdentifierError
 
 
 @lru_cache(maxsize=1)
 def prefix_records() -> dict[str, dict]:
+    from importlib import resources  # on first use: importing it costs more than this whole module
+
     text = resources.files("graph.data").joinpath("prefixes.json").read_text(encoding="utf-8")
     return json.loads(text)
 

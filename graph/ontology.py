@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pyoxigraph as ox
 
@@ -118,6 +117,8 @@ def _named(text: str, labels: dict[str, str], what: str) -> str:
 
 
 def ontology_text(name: str = ONTOLOGY_FILE) -> str:
+    from importlib import resources  # on first use: importing it costs more than this whole module
+
     return resources.files("graph.owl").joinpath(name).read_text(encoding="utf-8")
 
 
