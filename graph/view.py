@@ -41,7 +41,7 @@ from .ontology import load_ontology
 from .store import open_store, query_options, store_stamp
 from .vocab import PREFIXES
 
-if TYPE_CHECKING:  # networkx is imported by to_networkx() alone: name resolution does not need it
+if TYPE_CHECKING:
     import networkx as nx
 
 EXO = PREFIXES["exo"]
@@ -173,7 +173,7 @@ class GraphView:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The graph form: entity IRIs as nodes, one edge per assertion keyed by its statement id."""
-        import networkx as nx
+        import networkx as nx  # only the graph form needs it: readers of nodes and edges start without it
 
         G: nx.MultiDiGraph = nx.MultiDiGraph()
         for node in self.nodes:

@@ -8,7 +8,7 @@ import click
 
 from ..errors import ExoKGError
 from ..export import FORMAT_NAMES, FORMATS, export, get_format
-from .options import GRAPH_OPTION
+from .core import GRAPH_OPTION
 
 
 class FormatChoice(click.Choice):

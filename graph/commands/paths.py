@@ -21,7 +21,7 @@ from ..paths import DEFAULT_LIMIT, SIGNS, NoPathError, PathError, find_paths
 from ..paths_render import (describe, format_chains, format_paths, no_chain_message, no_path_message, node_key,
                             write_paths_html)
 from ..projection import projection
-from .options import FORMAT_OPTION, GRAPH_OPTION
+from .core import FORMAT_OPTION, GRAPH_OPTION
 
 # ---------------------------------------------------------------- option checks
 

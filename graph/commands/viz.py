@@ -9,7 +9,7 @@ import click
 
 from ..errors import ExoKGError, QueryError
 from ..model import CERTAINTIES as CERTAINTY_CHOICES
-from .options import GRAPH_OPTION
+from .core import GRAPH_OPTION
 
 
 def _query_text(value: str) -> str:
