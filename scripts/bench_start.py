@@ -12,7 +12,11 @@ Every run is a fresh Python process on the same on-disk store (a build folder's 
   is measured against the old code under the same load.
 
 Runs alternate (bare, before, exokg, for each command in turn), so all see the same machine
-load; medians and the ratios to the bare script are printed as JSON (the target is 1.5x).
+load; medians of wall-clock and of CPU time (user + system of the process, steadier than wall
+time on a shared machine) and their ratios to the bare script are printed as JSON (the target is
+1.5x). Every process may write compiled bytecode, under a folder of the run (PYTHONPYCACHEPREFIX,
+whatever PYTHONDONTWRITEBYTECODE says), as an installed package has it: without it, each start
+would compile ExoKG's modules again, a cost no user pays and the bare script does not have.
 
     python scripts/bench_start.py [--graph DIR] [--runs 15] [--before DIR] [--commands resistance,show]
 """
@@ -56,10 +60,15 @@ COMMANDS = {
 }
 
 
-def timed(args: list[str], env: dict | None = None, cwd: Path | None = None) -> float:
+def timed(args: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
+    """(wall, CPU) seconds of one process."""
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env, cwd=cwd)
-    return time.perf_counter() - start
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, env=env, cwd=cwd)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed (status {status})")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -75,23 +84,25 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown command(s) {', '.join(unknown)}; choose from {', '.join(COMMANDS)}")
     exokg = [sys.executable, "-m", "graph.cli"]
-    before_env, before_dir = None, None
-    if args.before is not None:  # `-m` puts the working folder first on sys.path, so run from there
-        before_dir = args.before.resolve()
-        before_env = {**os.environ, "PYTHONPATH": str(before_dir)}
     with tempfile.TemporaryDirectory() as work_name:
         work = Path(work_name)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        before_env, before_dir = None, None
+        if args.before is not None:  # `-m` puts the working folder first on sys.path, so run from there
+            before_dir = args.before.resolve()
+            before_env = {**env, "PYTHONPATH": str(before_dir)}
         folder = args.graph
         if folder is None:
             folder = work / "build"
-            subprocess.run([*exokg, "build", "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([*exokg, "build", "--out", str(folder)], check=True, stdout=subprocess.DEVNULL, env=env)
         context = Path(__file__).resolve().parents[1] / "graph" / "data" / "context.jsonld"
         store = folder / "store"
         plans = {}
         for name in names:
             command, queries = COMMANDS[name]
             command = [*command, "--graph", str(folder)]
-            timed([*exokg, *command])  # writes what is kept beside the store version (entity index, projection)
+            timed([*exokg, *command], env)  # writes what is kept beside the store version, and the bytecode
             if before_env is not None:
                 timed([*exokg, *command], before_env, before_dir)
             if queries:
@@ -99,7 +110,7 @@ def main() -> None:
                 for i, query in enumerate(queries):
                     path = work / f"{name}-{i}.rq"
                     path.write_text(subprocess.run([*exokg, "query", *query, "--show", "--graph", str(folder)],
-                                                   check=True, capture_output=True, text=True).stdout)
+                                                   check=True, capture_output=True, text=True, env=env).stdout)
                     files.append(str(path))
                 script = work / "bare_sparql.py"
                 script.write_text(BARE_SPARQL)
@@ -110,23 +121,30 @@ def main() -> None:
                 script = work / "bare_projection.py"
                 script.write_text(BARE_PROJECTION)
                 bare = [sys.executable, str(script), str(store), str(kept[-1])]
-            timed(bare)
+            timed(bare, env)
             plans[name] = (bare, [*exokg, *command])
-        times: dict[str, dict[str, list[float]]] = {n: {"bare": [], "before": [], "exokg": []} for n in names}
+        times: dict[str, dict[str, list[tuple[float, float]]]] = {n: {"bare": [], "before": [], "exokg": []}
+                                                                  for n in names}
+        load = [os.getloadavg()[0]]
         for _ in range(args.runs):
             for name in names:
                 bare, command = plans[name]
-                times[name]["bare"].append(timed(bare))
+                times[name]["bare"].append(timed(bare, env))
                 if before_env is not None:
                     times[name]["before"].append(timed(command, before_env, before_dir))
-                times[name]["exokg"].append(timed(command))
-    report: dict = {"runs": args.runs, "load": round(os.getloadavg()[0], 1)}
+                times[name]["exokg"].append(timed(command, env))
+            load.append(os.getloadavg()[0])
+    report: dict = {"runs": args.runs, "load": [round(min(load), 1), round(max(load), 1)]}
     for name in names:
-        b, e = statistics.median(times[name]["bare"]), statistics.median(times[name]["exokg"])
-        row = {"bare_ms": round(1000 * b), "exokg_ms": round(1000 * e), "ratio": round(e / b, 2)}
-        if times[name]["before"]:
-            old = statistics.median(times[name]["before"])
-            row.update(before_ms=round(1000 * old), before_ratio=round(old / b, 2))
+        row = {}
+        for kind, i in (("wall", 0), ("cpu", 1)):
+            b = statistics.median(t[i] for t in times[name]["bare"])
+            e = statistics.median(t[i] for t in times[name]["exokg"])
+            row.update({f"{kind}_bare_ms": round(1000 * b), f"{kind}_exokg_ms": round(1000 * e),
+                        f"{kind}_ratio": round(e / b, 2)})
+            if times[name]["before"]:
+                old = statistics.median(t[i] for t in times[name]["before"])
+                row.update({f"{kind}_before_ms": round(1000 * old), f"{kind}_before_ratio": round(old / b, 2)})
         report[name] = row
     print(json.dumps(report, indent=1))
 
