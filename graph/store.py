@@ -137,14 +137,42 @@ def _folder_store(folder: Path) -> Path:
     return target
 
 
+def _change_stamp(path: Path) -> tuple:
+    """What changes whenever a file's content may have: its real path, device and inode, size, and
+    modification and change times (the change time moves on every write and cannot be set back,
+    so a rewrite that restores the modification time still gives a new stamp)."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
 @lru_cache(maxsize=16)
-def _digest_of(stamp: tuple[str, int, int]) -> str:
-    return file_digest(Path(stamp[0]))
+def _digest_of(stamp: tuple) -> str:
+    """The SHA-256 of the file with this :func:`_change_stamp`, remembered under the cache (a file
+    per stamp), so that a big file given with --graph is read and hashed by the first command
+    only, not at the start of every command."""
+    import hashlib
+
+    memo = cache_root() / "stores" / "digests" / hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]
+    try:
+        known = memo.read_text(encoding="ascii")
+        if len(known) == 64 and all(c in "0123456789abcdef" for c in known):
+            return known
+    except (OSError, UnicodeDecodeError):
+        pass
+    digest = file_digest(Path(stamp[0]))
+    tmp = memo.with_name(f".{memo.name}.{os.urandom(4).hex()}")
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(digest, encoding="ascii")
+        os.replace(tmp, memo)
+    except OSError:  # an unwritable cache: hash again next time
+        tmp.unlink(missing_ok=True)
+    return digest
 
 
 def _file_store(path: Path) -> Path:
     """The cached store of a lone RDF file (made on first use)."""
-    digest = _digest_of(file_stamp(path))
+    digest = _digest_of(_change_stamp(path))
     folder = cache_root() / "stores" / digest[:32]
     if is_store_dir(folder):
         return folder

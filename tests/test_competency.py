@@ -150,6 +150,41 @@ exoe:b a exo:Drug ; rdfs:label "drug b" ; exo:curationKey "b" ; exo:isMapped fal
         C.neighbors("zz", source=graph)
 
 
+def test_question_names_resolve_from_the_name_index_as_from_the_entity_index(graph_file, tmp_path):
+    """Question commands resolve names from the name index kept beside the store version, without
+    loading the entities: every key, label, synonym, CURIE and IRI of the graph (and upper-cased)
+    means there the entity the entity index picks, and what it cannot resolve fails with the same
+    message (none, several, wrong type)."""
+    from graph.entities import entity_index, resolve_iri
+
+    index = entity_index(graph_file)
+    names = {n for r in index.records for n in (r.key, r.label, r.iri, *r.synonyms, *([r.curie] if r.curie else []))}
+    names |= {n.upper() for n in names} | {"no such entity", "PC"}
+    cancers = {r.label for r in index.records if r.type == "CancerType"} | {"PC", "GC", "cisplatin"}
+    failed = 0
+    for name, types in [(n, None) for n in sorted(names)] + [(n, ("CancerType",)) for n in sorted(cancers)]:
+        try:
+            expected = index.resolve(name, types).iri
+        except ResolutionError as err:
+            failed += 1
+            with pytest.raises(ResolutionError) as got:
+                resolve_iri(name, graph_file, types)
+            assert str(got.value) == str(err)
+        else:
+            assert resolve_iri(name, graph_file, types) == expected, name
+    assert failed and len(names) > 1000
+    tiny = tmp_path / "tiny.ttl"
+    tiny.write_text("""
+@prefix exo: <https://w3id.org/exokg/ontology/> . @prefix exoe: <https://w3id.org/exokg/entity/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+exoe:a a exo:Drug ; rdfs:label "drug a" ; exo:curationKey "a" ; exo:isMapped false ; skos:altLabel "AB" .
+exoe:b a exo:CellLine ; rdfs:label "line b" ; exo:curationKey "b" ; exo:isMapped false ; skos:altLabel "AB" .
+""")
+    with pytest.raises(ResolutionError, match=r"'AB' is ambiguous: drug a .*line b"):
+        resolve_iri("AB", tiny)
+    assert resolve_iri("AB", tiny, ("CellLine",)) == "https://w3id.org/exokg/entity/b"
+
+
 def test_neighbors_walks_breadth_first_once_per_statement(graph_file):
     one = C.neighbors("circBIRC6", source=graph_file)
     two = C.neighbors("circBIRC6", hops=2, source=graph_file)

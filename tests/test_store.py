@@ -3,7 +3,9 @@ atomically (a killed or failed build leaves the old one usable), read by several
 once, and a corrupt or foreign store is a one-line error."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import pickle
 import shutil
 import signal
@@ -76,6 +78,30 @@ def test_a_lone_file_gets_a_store_cached_by_its_digest(built_dir, tmp_path):
         1 for _ in open_store(built_dir).quads_for_pattern(None, None, None, DESCRIPTION_GRAPH))
     (tmp_path / "other.nt").write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
     assert store_location(tmp_path / "other.nt") != store_location(copy)
+
+
+def test_a_lone_files_digest_is_remembered_and_a_rewrite_is_still_seen(built_dir, tmp_path):
+    """The first command on a file hashes it and remembers the digest under the file's size,
+    times and inode (the next commands do not read a big file again); a rewrite is seen even when
+    it keeps the size and puts the modification time back."""
+    mine = tmp_path / "mine.nt"
+    text = (built_dir / "exokg.nt").read_text(encoding="utf-8")
+    label = '<http://www.w3.org/2000/01/rdf-schema#label> "cisplatin" .'
+    assert text.count(label) == 1
+    mine.write_text(text, encoding="utf-8")
+    first = exokg("resistance", "--drug", "cisplatin", "--format", "json", "--graph", mine).stdout
+    memos = (Path(os.environ["EXOKG_CACHE"]) / "stores" / "digests").iterdir()
+    assert hashlib.sha256(mine.read_bytes()).hexdigest() in {memo.read_text(encoding="ascii") for memo in memos}
+    assert exokg("resistance", "--drug", "cisplatin", "--format", "json", "--graph", mine).stdout == first
+    before = mine.stat()
+    mine.write_text(text.replace(label, label.replace('"cisplatin"', '"Cisplatin"')), encoding="utf-8")
+    os.utime(mine, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (mine.stat().st_size, mine.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    second = exokg("resistance", "--drug", "cisplatin", "--format", "json", "--graph", mine).stdout
+    drugs_before = {drug for row in json.loads(first) for drug in row["drug"]}
+    drugs_after = {drug for row in json.loads(second) for drug in row["drug"]}
+    assert "cisplatin" in drugs_before and "Cisplatin" not in drugs_before
+    assert "Cisplatin" in drugs_after and "cisplatin" not in drugs_after
 
 
 def test_rebuild_replaces_the_store_and_keeps_no_old_versions(folder):
@@ -186,19 +212,34 @@ LEAN_COMMANDS = [
     ["path", "circBIRC6", "oxaliplatin"], ["explain", "miR-522", "cisplatin", "--cancer", "GC"],
 ]
 HEAVY = ("rdflib", "curies", "graph.build", "graph.curation", "graph.rdf", "pyshacl")
+# A question answered by SPARQL alone (names resolved from the name index kept beside the store) needs
+# neither the entity records (graph.view and the typed model), networkx, pickle or hashlib, nor the
+# modules of other commands; only path and explain search the networkx projection.
+NOT_FOR_SPARQL_QUESTIONS = ("graph.view", "graph.model", "graph.ontology", "graph.identifiers", "graph.projection",
+                            "pickle", "hashlib", "importlib.resources", "shutil", "graph.commands.core")
+SPARQL_QUESTIONS = {"resistance", "biomarkers", "therapies", "query"}
+
+
+def not_imported_by(command: str) -> tuple[str, ...]:
+    return (HEAVY + ("networkx",) * (command not in ("path", "explain"))
+            + NOT_FOR_SPARQL_QUESTIONS * (command in SPARQL_QUESTIONS))
 
 
 @pytest.mark.parametrize("args", LEAN_COMMANDS, ids=lambda a: a[0])
 def test_read_only_commands_start_lean(built_dir, args):
-    """They answer from the store without importing rdflib, curies or the build pipeline."""
+    """They answer from the store without importing rdflib, curies or the build pipeline, and (once
+    a first command has kept the name index and the graph check beside the store version) each
+    imports only what its answer needs (issue 14, lean start)."""
+    exokg(*args, "--graph", built_dir)  # the first command on a store version keeps what the next ones read
+    forbidden = not_imported_by(args[0])
     probe = ("import sys\nfrom graph.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as stop:\n"
              "    assert not stop.code, stop.code\n"
-             f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n")
+             f"print('LOADED', sorted(m for m in {forbidden!r} if m in sys.modules), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", probe, *args, "--graph", str(built_dir)], capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()  # it answered
-    assert "HEAVY []" in done.stderr
+    assert "LOADED []" in done.stderr
 
 
 def test_entity_index_and_projection_are_kept_beside_their_store_version(folder):
