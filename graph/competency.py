@@ -261,8 +261,6 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
     return rows
 
 
-
-
 def __getattr__(name: str):
     if name == "section_key":  # re-exported from graph.model, imported on first use
         from .model import section_key
