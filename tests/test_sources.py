@@ -11,6 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import RDF
+
+from graph.vocab import EXO
 
 from .conftest import run_cli
 from .test_remote import oxigraph, questions  # noqa: F401 - the real Oxigraph server fixtures
@@ -139,3 +142,116 @@ def test_an_endpoint_answers_the_review_only(capsys, questions):  # noqa: F811 -
     assert card["sources"] == ["review"] and card["statements"] and card["imported"] == []
     code, out, err = run_cli(capsys, "neighbors", "miR-522", *remote, "--sources", "review,mirtarbase")
     assert (code, out) == (1, "") and "mirtarbase not imported in the endpoint" in err and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- exports
+
+
+def export(capsys, imported, fmt: str, out: Path, *sources: str) -> tuple[int, str, str]:
+    return run_cli(capsys, "export", "--format", fmt, "--graph", str(imported), "--out", str(out),
+                   *(["--sources", sources[0]] if sources else []))
+
+
+def edge_sources(fmt: str, out: Path) -> list[dict]:
+    """Every edge of an export as {source, relation, subject, object, evidence} (each format read
+    back with the reader its users have)."""
+    if fmt == "csv":
+        return [{"source": e["knowledge_source"], "relation": e["relation"], "subject": e["Source"], "object": e["Target"],
+                 "evidence": e["source_evidence"]} for e in csv.DictReader((out / "edges.csv").open(encoding="utf-8"))]
+    if fmt == "kgx":
+        rows = csv.DictReader((out / "edges.tsv").open(encoding="utf-8"), delimiter="\t")
+        return [{"source": e["exokg_source"], "relation": e["original_predicate"].removeprefix("exo:"),
+                 "subject": e["subject"], "object": e["object"], "evidence": e["exokg_source_evidence"],
+                 "primary": e["primary_knowledge_source"]} for e in rows]
+    if fmt == "neo4j":
+        return [{"source": e["knowledge_source"], "relation": e["relation"], "subject": e[":START_ID"],
+                 "object": e[":END_ID"], "evidence": e["source_evidence"]}
+                for e in csv.DictReader((out / "relationships.csv").open(encoding="utf-8"))]
+    if fmt == "graphml":
+        import networkx as nx
+
+        G = nx.read_graphml(out)
+        return [{"source": d["knowledge_source"], "relation": d["relation"], "subject": u, "object": v,
+                 "evidence": d.get("source_evidence", "")} for u, v, d in G.edges(data=True)]
+    document = json.loads(out.read_text(encoding="utf-8"))
+    return [{"source": e["data"]["knowledge_source"], "relation": e["data"]["relation"], "subject": e["data"]["source"],
+             "object": e["data"]["target"], "evidence": e["data"].get("source_evidence", "")}
+            for e in document["elements"]["edges"]]
+
+
+GRAPH_FORMATS = {"csv": "", "kgx": "", "neo4j": "", "graphml": ".graphml", "cytoscape": ".cyjs"}
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS)
+def test_every_edge_of_a_graph_export_names_its_source(capsys, imported, built, tmp_path, fmt):
+    review_edges = sum(1 for _ in built.graph.subjects(RDF.type, EXO.Assertion))
+    out = tmp_path / f"alone{GRAPH_FORMATS[fmt]}"
+    code, _, err = export(capsys, imported, fmt, out)
+    assert code == 0, err
+    alone = edge_sources(fmt, out)
+    assert len(alone) == review_edges and {e["source"] for e in alone} == {"review"}
+    out = tmp_path / f"all{GRAPH_FORMATS[fmt]}"
+    code, printed, err = export(capsys, imported, fmt, out, "all")
+    assert code == 0, err
+    edges = edge_sources(fmt, out)
+    assert all(e["source"] for e in edges)
+    assert sum(e["source"] == "review" for e in edges) == review_edges
+    by_source = {s: [e for e in edges if e["source"] == s] for s in ("mirtarbase", "ncrnadrug", "exocarta")}
+    # miRTarBase: 4 human rows, one of them non-functional (negated): 3 edges; ncRNADrug 4; ExoCarta 2
+    assert {s: len(v) for s, v in by_source.items()} == {"mirtarbase": 3, "ncrnadrug": 4, "exocarta": 2}
+    alox15 = [e for e in by_source["mirtarbase"] if e["evidence"].startswith("Functional MTI;")
+              and "MIRT900001" in e["evidence"]]
+    assert len(alox15) == 1 and alox15[0]["relation"] == "targets" and "PMID 99999901" in alox15[0]["evidence"]
+    assert not any("MIRT900002" in e["evidence"] for e in edges)  # the non-functional MTI is no edge ...
+    assert "negated facts of imported sources" in err  # ... and the export says it left it out
+    if fmt == "kgx":
+        assert {e["primary"] for e in by_source["ncrnadrug"]} == {"https://w3id.org/exokg/dataset/ncrnadrug"}
+        assert {e["primary"] for e in edges if e["source"] == "review"} == {"infores:exokg"}
+
+
+def test_every_node_of_a_graph_export_is_an_edge_end_and_exports_are_deterministic(capsys, imported, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out in (one, two):
+        assert export(capsys, imported, "csv", out, "all")[0] == 0
+    assert (one / "edges.csv").read_bytes() == (two / "edges.csv").read_bytes()
+    assert (one / "nodes.csv").read_bytes() == (two / "nodes.csv").read_bytes()
+    ids = {n["Id"] for n in csv.DictReader((one / "nodes.csv").open(encoding="utf-8"))}
+    edges = list(csv.DictReader((one / "edges.csv").open(encoding="utf-8")))
+    assert all(e["Source"] in ids and e["Target"] in ids for e in edges)
+    assert "https://identifiers.org/ncbigene:3099" in ids  # HK2-OLD: a gene only miRTarBase names
+
+
+@pytest.mark.parametrize("fmt, suffix", [("nquads", ".nq"), ("trig", ".trig")])
+def test_quad_exports_keep_each_source_in_its_named_graph(capsys, imported, tmp_path, fmt, suffix):
+    import pyoxigraph as ox
+
+    from graph.store import open_store
+
+    out = tmp_path / f"exokg{suffix}"
+    code, _, err = export(capsys, imported, fmt, out, "review,mirtarbase")
+    assert code == 0, err
+    parsed = ox.Store()
+    parsed.load(path=str(out), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
+    store = open_store(imported)
+    mirtarbase = ox.NamedNode("https://w3id.org/exokg/graph/mirtarbase")
+    assert set(parsed.quads_for_pattern(None, None, None, mirtarbase)) == set(
+        store.quads_for_pattern(None, None, None, mirtarbase))
+    names = {g.value for g in parsed.named_graphs()}
+    assert "https://w3id.org/exokg/graph/ncrnadrug" not in names  # not asked for
+    code, _, _ = export(capsys, imported, fmt, tmp_path / f"alone{suffix}")
+    alone = ox.Store()
+    alone.load(path=str(tmp_path / f"alone{suffix}"), format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
+    assert mirtarbase not in set(alone.named_graphs()) and len(alone) < len(parsed)
+
+
+@pytest.mark.parametrize("fmt, value, code, expected", [
+    ("turtle", "all", 1, "--format turtle writes triples without graph names"),
+    ("csv", "mirtarbase", 1, "--sources must include review"),
+    ("csv", "review,gaf", 1, "gaf not imported in"),
+    ("kgx", "miRTarBase2", 2, "unknown source 'mirtarbase2'"),
+])
+def test_export_sources_errors_write_nothing(capsys, imported, tmp_path, fmt, value, code, expected):
+    out = tmp_path / "out"
+    got, printed, err = export(capsys, imported, fmt, out, value)
+    assert (got, printed) == (code, "") and err.startswith("error: ") and err.count("\n") == 1 and expected in err, err
+    assert not out.exists()
