@@ -255,3 +255,60 @@ def test_export_sources_errors_write_nothing(capsys, imported, tmp_path, fmt, va
     got, printed, err = export(capsys, imported, fmt, out, value)
     assert (got, printed) == (code, "") and err.startswith("error: ") and err.count("\n") == 1 and expected in err, err
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- layouts (docs/import.md says where each comes from)
+
+
+@pytest.fixture
+def review_store(graph_file):
+    import pyoxigraph as ox
+
+    fresh = ox.Store()
+    fresh.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
+    return fresh
+
+
+def imported_values(store, source: str, line: int, predicate: str) -> list[str]:
+    import pyoxigraph as ox
+
+    from graph.ingest import graph_iri
+    from graph.vocab import ASSERTION
+
+    node = ox.NamedNode(str(ASSERTION[f"{source}/{line}"]))
+    return sorted(q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None, graph_iri(source)))
+
+
+def test_vesiclepedia_mirna_and_lipid_downloads_in_their_own_layouts(review_store):
+    from graph.entities import ENTITY_QUERY, EntityIndex, records
+    from graph.ingest import ImportOptions, import_file
+    from graph.vocab import PREFIXES
+
+    options = ImportOptions(experiments=FIXTURES / "vesiclepedia_experiment_synthetic.txt")
+    report = import_file(review_store, "vesiclepedia", FIXTURES / "vesiclepedia_mirna_synthetic.txt", options)
+    assert (report.imported, dict(report.skipped)) == (1, {"other-species": 1})
+    index = EntityIndex(records(review_store.query(ENTITY_QUERY, prefixes=PREFIXES)))
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    assert imported_values(review_store, "vesiclepedia", 2, rdf + "subject") == [index.resolve("miR-1246").iri]
+    assert imported_values(review_store, "vesiclepedia", 2, str(EXO.experimentType)) == ["RNA sequencing"]
+    assert imported_values(review_store, "vesiclepedia", 2, str(EXO.citesReference)) == [
+        "https://identifiers.org/pubmed:99999923"]
+    note = imported_values(review_store, "vesiclepedia", 2, str(EXO.importNote))[0]
+    assert "vesicle type: Exosomes" in note and "content type: mirna" in note
+    report = import_file(review_store, "vesiclepedia", FIXTURES / "vesiclepedia_lipid_synthetic.txt", options)
+    assert report.imported == 1  # importing again replaces the source's graph
+    (lipid,) = imported_values(review_store, "vesiclepedia", 2, rdf + "subject")
+    assert lipid.endswith("/entity/imported/lipid/Sphingomyelin")
+    assert imported_values(review_store, "vesiclepedia", 2, str(EXO.sample)) == ["Serum"]
+
+
+def test_a_cargo_file_without_a_molecule_column_names_the_accepted_layouts(review_store, tmp_path):
+    from graph.errors import IngestError
+    from graph.ingest import import_file
+
+    wrong = tmp_path / "EXOCARTA_PROTEIN_MRNA_DETAILS_5.txt"
+    wrong.write_text("CONTENT ID\tCONTENT TYPE\tENTREZ GENE ID\tSYMBOL\tSPECIES\tEXPERIMENT ID\n"
+                     "900001\tprotein\t309\tANXA6\tHomo sapiens\t9001\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"EXOCARTA_PROTEIN_MRNA_DETAILS_5.txt:1: not a exocarta header: "
+                                          r"no column GENE SYMBOL\. Fix: pass the file in the layout docs/import.md"):
+        import_file(review_store, "exocarta", wrong)
