@@ -25,8 +25,7 @@ import pyoxigraph as ox
 
 from ..model import QUALIFIERS
 from ..ontology import load_ontology
-from ..query import bind_values
-from ..vocab import EXO, PREFIXES
+from ..vocab import EXO
 from .errors import ExportError
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, Edge, GraphView, Node
@@ -39,8 +38,6 @@ TRIPLE_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 QUAD_FORMATS = ("trig", "nquads")
 NEGATED = ("negated facts of imported sources: an edge says a relation holds, so they stay in TriG and N-Quads "
            "(exo:isNegated)")
-ASSERTIONS = ("SELECT ?a ?s ?p ?o WHERE { GRAPH ?g { ?a a exo:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; "
-              "rdf:object ?o } } ORDER BY ?a")
 
 
 @dataclass(frozen=True)
@@ -138,13 +135,16 @@ def read_imported(store: ox.Store, described: tuple[dict, ...]) -> ImportedPart:
                 kind = _local(types[0])
                 nodes.setdefault(iri, Node(iri=iri, key="", label=props[RDFS_LABEL][0].value, type=kind, curie=None,
                                            mapped=False, classes=tuple(sorted(ontology.classes.get(kind, {kind})))))
-        for row in cast(ox.QuerySolutions, store.query(bind_values(ASSERTIONS, {"g": [graph]}), prefixes=PREFIXES)):
-            ev = _evidence(store, graph, row)
+        for iri in sorted(by_subject):  # (a SPARQL GRAPH pattern here scans slowly: graph/ingest/facts.py)
+            props = by_subject[iri]
+            if not any(t.value == EXO_NS + "Assertion" for t in props.get(RDF + "type", [])):
+                continue
+            ev = _evidence(store, graph, {"a": ox.NamedNode(iri), "s": props[RDF + "subject"][0],
+                                          "p": props[RDF + "predicate"][0], "o": props[RDF + "object"][0]})
             if ev.negated:  # an edge says the relation holds; a negated fact stays in TriG/N-Quads only
                 negated += sum(len(values) for values in by_subject.get(ev.assertion, {}).values())
                 continue
             relation = ontology.relations[ev.relation]
-            props = by_subject.get(ev.assertion, {})
             context = tuple((column, tuple(sorted(v.value for q, col in qualifiers.items() if col == column
                                                   for v in props.get(q, []))))
                             for column in CONTEXT_COLUMNS)

@@ -19,8 +19,8 @@ from typing import cast
 import pyoxigraph as ox
 
 from ..errors import IngestError
-from ..query import ParameterError, bind_values
-from ..vocab import EXO, PREFIXES
+from ..query import ParameterError
+from ..vocab import EXO
 from .dataset import imported_sources
 from .sources import SOURCES
 from .support import LEVEL_LABELS, _evidence
@@ -30,8 +30,9 @@ ALL = "all"
 SOURCE_CHOICES = (REVIEW, *SOURCES, ALL)
 REVIEW_LEVEL = LEVEL_LABELS["fromReview"]
 
-FACT_QUERY = "SELECT ?g ?a ?s ?p ?o WHERE { GRAPH ?g { ?a a exo:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"
-NAME_QUERY = "SELECT ?g ?e ?label ?type WHERE { GRAPH ?g { ?e rdfs:label ?label . OPTIONAL { ?e a ?type } } }"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT, RDF_TYPE = (ox.NamedNode(RDF + n) for n in ("subject", "predicate", "object", "type"))
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 # the columns of an imported fact (JSON keys of show's "imported" rows)
 FACT_COLUMNS = ["source", "role", "subject", "relation", "object", "negated", "knowledge_level", "support_type",
                 "experiments", "pmids", "evidence_code", "sample", "cancer", "record", "note"]
@@ -83,16 +84,34 @@ def _local(iri: str) -> str:
     return iri.removeprefix(str(EXO._NS))
 
 
-def _names(store: ox.Store, graphs: list[ox.NamedNode], iris: set[str]) -> dict[str, tuple[str, str]]:
-    """IRI -> (label, class) as the imported graphs name the entities they made."""
-    if not iris or not graphs:
-        return {}
-    text = bind_values(NAME_QUERY, {"g": graphs, "e": [ox.NamedNode(i) for i in sorted(iris)]})
+def _names(store: ox.Store, graph: ox.NamedNode, iris: set[str]) -> dict[str, tuple[str, str]]:
+    """IRI -> (label, class) as an imported graph names the entities it made."""
     found: dict[str, tuple[str, str]] = {}
-    for row in cast(ox.QuerySolutions, store.query(text, prefixes=PREFIXES)):
-        kind = row["type"].value if row["type"] is not None else ""
-        found.setdefault(row["e"].value, (row["label"].value, _local(kind) if kind.startswith(str(EXO._NS)) else ""))
+    for iri in sorted(iris):
+        node = ox.NamedNode(iri)
+        label = next(store.quads_for_pattern(node, RDFS_LABEL, None, graph), None)
+        if label is None:
+            continue
+        kinds = [cast(ox.NamedNode, q.object).value for q in store.quads_for_pattern(node, RDF_TYPE, None, graph)]
+        kind = next((_local(k) for k in sorted(kinds) if k.startswith(str(EXO._NS))), "")
+        found[iri] = (cast(ox.Literal, label.object).value, kind)
     return found
+
+
+def _assertions(store: ox.Store, graph: ox.NamedNode, entity: ox.NamedNode, role: str):
+    """The assertions of ``graph`` whose subject (or object) is ``entity``, as rows {a, s, p, o}.
+    Read with quads_for_pattern: a SPARQL ``GRAPH ?g`` pattern with ``VALUES`` was measured to scan the
+    whole graph (10 s for one gene against org.Hs.eg.db's 1.6M triples, against 10 ms this way)."""
+    for quad in store.quads_for_pattern(None, RDF_SUBJECT if role == "subject" else RDF_OBJECT, entity, graph):
+        a = quad.subject
+        row: dict[str, object] = {"a": a}
+        for name, predicate in (("s", RDF_SUBJECT), ("p", RDF_PREDICATE), ("o", RDF_OBJECT)):
+            value = next(store.quads_for_pattern(a, predicate, None, graph), None)
+            if value is None:
+                break
+            row[name] = value.object
+        else:
+            yield row
 
 
 def facts_about(store: ox.Store, selection: Selection, iris: list[str], labels: dict[str, tuple[str, str]],
@@ -105,19 +124,18 @@ def facts_about(store: ox.Store, selection: Selection, iris: list[str], labels: 
     if not iris or not selection.imported:
         return []
     rows = []
-    wanted = [ox.NamedNode(i) for i in sorted(set(iris))]
     for source in selection.imported:
         graph = ox.NamedNode(source["graph"])
         found = []
-        for variable, role in (("s", "subject"), ("o", "object")):
-            text = bind_values(FACT_QUERY, {"g": [graph], variable: wanted})
-            for row in cast(ox.QuerySolutions, store.query(text, prefixes=PREFIXES)):
-                relation = _local(row["p"].value)
-                if relations and relation not in relations:
-                    continue
-                found.append((role, row["s" if role == "subject" else "o"].value, _evidence(store, graph, row)))
+        for iri in sorted(set(iris)):
+            for role in ("subject", "object"):
+                for row in _assertions(store, graph, ox.NamedNode(iri), role):
+                    relation = _local(row["p"].value)
+                    if relations and relation not in relations:
+                        continue
+                    found.append((role, iri, _evidence(store, graph, row)))
         others = {iri for _, _, ev in found for iri in (ev.subject, ev.object, *ev.cancers)} - set(labels)
-        names = {**_names(store, [graph], others), **labels}
+        names = {**_names(store, graph, others), **labels}
         for role, entity, ev in found:
             rows.append({
                 "source": source["source"], "assertion": ev.assertion, "entity": entity, "role": role,
