@@ -129,16 +129,30 @@ def find(text: str, source=None, *, types: tuple[str, ...] | None = None, limit:
     return rows
 
 
+class _ReviewOnly:
+    """The selection of a store without imported sources, asked for the default (all): made
+    without importing graph.ingest, which would load rdflib into every question command."""
+
+    review, imported, names = True, (), ["review"]
+
+
+ROWS_IMPORTED = "https://w3id.org/exokg/ontology/rowsImported"  # in every imported source's description
+
+
 def _sources(source, engine, sources: str | None):
     """The --sources selection (graph/ingest/facts.py): the review and the imported sources in the
     store; an endpoint holds the review only."""
-    from .ingest.facts import select
-
-    if engine is not None:
-        return select(None, sources, "the endpoint (imported sources are not pushed)")
     from .store import open_store
 
-    return select(open_store(source), sources, str(source) if source is not None else "the packaged build")
+    store = open_store(source) if engine is None else None
+    if sources is None and (store is None or next(store.quads_for_pattern(None, ox.NamedNode(ROWS_IMPORTED), None),
+                                                  None) is None):
+        return _ReviewOnly()
+    from .ingest.facts import select
+
+    if store is None:
+        return select(None, sources, "the endpoint (imported sources are not pushed)")
+    return select(store, sources, str(source) if source is not None else "the packaged build")
 
 
 REVIEW_SOURCE = {"source": "review", "knowledge_level": "from this review", "source_evidence": ""}
