@@ -32,7 +32,11 @@ EVIDENCE = ["certainty", "evidence_level", "section", "table_row", "references",
 
 FIND_COLUMNS = ["key", "label", "type", "curie", "synonyms", "statements", "sections", "table_rows", "references",
                 "inferred_references"]
-STATEMENT_COLUMNS = ["statement", "role", "subject", "relation", "object", "context", *EVIDENCE, "summary"]
+# where a row comes from: "review", or the imported source (graph/ingest/facts.py), with its knowledge level and,
+# for an imported fact, that source's evidence in one line
+SOURCE_COLUMNS = ["source", "knowledge_level", "source_evidence"]
+STATEMENT_COLUMNS = ["statement", "role", "subject", "relation", "object", "context", *EVIDENCE, "summary",
+                     *SOURCE_COLUMNS]
 RESISTANCE_COLUMNS = ["statement", "agent", "agent_type", "effect", "drug", "cancer", "mechanism", "donor_cell",
                       "recipient_cell", "cell_line", "model", *EVIDENCE, "summary"]
 BIOMARKER_COLUMNS = ["statement", "biomarker", "type", "cancer", "role", "fluid", "direction", "drug", "model",
@@ -40,7 +44,7 @@ BIOMARKER_COLUMNS = ["statement", "biomarker", "type", "cancer", "role", "fluid"
 THERAPY_COLUMNS = ["statement", "therapy", "therapy_type", "source", "relation", "target", "drug", "cancer",
                    "mechanism", "cell_line", "model", *EVIDENCE, "summary"]
 NEIGHBOR_COLUMNS = ["hop", "from", "direction", "relation", "to", "to_type", "context", *EVIDENCE, "statement",
-                    "summary"]
+                    "summary", *SOURCE_COLUMNS]
 
 EFFECTS = {"confers": "confersResistanceTo", "reverses": "reversesResistanceTo"}
 BIOMARKER_TYPES = {"miRNA": "MicroRNA", "circRNA": "CircularRNA", "lncRNA": "LongNonCodingRNA",
@@ -130,13 +134,59 @@ def find(text: str, source=None, *, types: tuple[str, ...] | None = None, limit:
     return rows
 
 
-def show(name: str, source=None, *, engine=None, certainty: str | None = None) -> dict:
+class _ReviewOnly:
+    """The selection of a store without imported sources, asked for the default (all): made
+    without importing graph.ingest, which would load rdflib into every question command."""
+
+    review, imported, names = True, (), ["review"]
+
+
+ROWS_IMPORTED = "https://w3id.org/exokg/ontology/rowsImported"  # in every imported source's description
+
+
+def _sources(source, engine, sources: str | None):
+    """The --sources selection (graph/ingest/facts.py): the review and the imported sources in the
+    store; an endpoint holds the review only."""
+    from .store import open_store
+
+    store = open_store(source) if engine is None else None
+    if sources is None and (store is None or next(store.quads_for_pattern(None, ox.NamedNode(ROWS_IMPORTED), None),
+                                                  None) is None):
+        return _ReviewOnly()
+    from .ingest.facts import select
+
+    if store is None:
+        return select(None, sources, "the endpoint (imported sources are not pushed)")
+    return select(store, sources, str(source) if source is not None else "the packaged build")
+
+
+REVIEW_SOURCE = {"source": "review", "knowledge_level": "from this review", "source_evidence": ""}
+
+
+def _imported_row(fact: dict) -> dict:
+    """An imported fact in the columns of the review's rows: no section, summary or certainty, the
+    source's evidence in one line (graph/ingest/facts.py, :func:`~graph.ingest.facts.evidence_text`)."""
+    from .ingest.facts import evidence_text
+
+    return {"statement": fact["record"], "relation": fact["relation"] + (" (NOT)" if fact["negated"] else ""),
+            "context": [f"cancerType={c}" for c in fact["cancer"]], "certainty": "", "evidence_level": "",
+            "section": None, "table_row": None, "references": [], "inferred_references": [], "summary": "",
+            "source": fact["source"], "knowledge_level": fact["knowledge_level"], "source_evidence": evidence_text(fact)}
+
+
+def show(name: str, source=None, *, engine=None, certainty: str | None = None, sources: str | None = None) -> dict:
     """The entity card: identifiers, names, hierarchy, and every statement it takes part in.
 
-    Returns ``{"entity": {...}, "statements": [rows]}``; each statement row has the entity's
-    ``role`` (subject, object, or ``context: cancerType`` ...), the context and the evidence.
+    Returns ``{"entity": {...}, "sources": [...], "statements": [rows], "imported": [facts]}``;
+    each statement row has the entity's ``role`` (subject, object, or ``context: cancerType``
+    ...), the context, the evidence and ``source`` "review". ``imported`` holds what the imported
+    resources (``exokg import``) state about the entity, each fact with its ``source`` and that
+    source's evidence (:data:`graph.ingest.facts.FACT_COLUMNS`), never mixed with the review's.
+    ``sources`` (``--sources``: ``review``, source names, ``all``; default all) picks which are
+    listed; with ``certainty`` only the review's statements are (imported facts have none).
     """
     record = entity_index(source, engine=engine).resolve(name)
+    selection = _sources(source, engine, sources)
     node: list[ox.NamedNode | ox.Literal] = [ox.NamedNode(record.iri)]
     cards = _run_bound("entity", {"entity": node}, source, engine)
     card = cards[0] if cards else {}
@@ -151,13 +201,29 @@ def show(name: str, source=None, *, engine=None, certainty: str | None = None) -
     if _certainty(certainty):
         assert certainty is not None  # _certainty() returns it, so it is set when truthy
         bindings["certainty"] = [ox.Literal(certainty)]
-    for row in _run_bound("statements", bindings, source, engine):
+    for row in _run_bound("statements", bindings, source, engine) if selection.review else ():
         statements.append({
             "statement": row["statement"], "role": row["role"], "subject": row["subject_label"],
             "relation": row["relation"], "object": row["object_label"], "context": split(row["context"]),
-            **_evidence(row), "summary": row["summary"],
+            **_evidence(row), "summary": row["summary"], **REVIEW_SOURCE,
         })
-    return {"entity": entity, "statements": statements}
+    imported = []
+    if selection.imported and not certainty:
+        from .ingest.facts import FACT_COLUMNS, facts_about
+        from .store import open_store
+
+        index = entity_index(source)
+        labels = {r.iri: (r.label, r.type) for r in index.records}
+        imported = [{c: fact[c] for c in FACT_COLUMNS}
+                    for fact in facts_about(open_store(source), selection, [record.iri], labels)]
+    return {"entity": entity, "sources": selection.names, "statements": statements, "imported": imported}
+
+
+def show_rows(card: dict) -> list[dict]:
+    """The card's statements and imported facts as one list of :data:`STATEMENT_COLUMNS` rows,
+    the review's first (what ``exokg show --format csv`` writes)."""
+    return card["statements"] + [{"role": f["role"], "subject": f["subject"], "object": f["object"], **_imported_row(f)}
+                                 for f in card["imported"]]
 
 
 # ---------------------------------------------------------------- the competency questions
@@ -224,23 +290,32 @@ def therapies(drug: str | None = None, cancer: str | None = None, source=None, *
 
 
 def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] | None = None, source=None, *,
-              engine=None, certainty: str | None = None) -> list[dict]:
+              engine=None, certainty: str | None = None, sources: str | None = None) -> list[dict]:
     """Statements reachable from an entity within ``hops`` steps (both directions), breadth first.
 
     Each statement is reported once, at the hop it is first reached; ``relations`` restricts the
-    walk to those relations (local names such as ``targets`` or ``confersResistanceTo``).
+    walk to those relations (local names such as ``targets`` or ``confersResistanceTo``). The
+    walk follows the review's statements; after them come the facts of the imported sources
+    (``sources``, as for :func:`show`; default all) about each entity the walk reaches, at the hop
+    that entity's own statements are (an imported fact is listed, not followed). Every row says
+    its ``source``.
     """
     if not isinstance(hops, int) or not 1 <= hops <= MAX_HOPS:
         raise ParameterError(f"hops must be a whole number from 1 to {MAX_HOPS}, not {hops!r}")
     query = named_query("neighbors")
     index = entity_index(source, engine=engine)
     start = index.resolve(name)
+    selection = _sources(source, engine, sources)
     relation_terms = [coerce(query.param("relation"), r, source, engine=engine) for r in relations or ()]
     seen_nodes, seen_statements = {start.iri}, set()
     frontier, rows = [start.iri], []
+    walked: list[list[str]] = []  # the entities expanded at each hop
     extra = {"certainty": [ox.Literal(cast(str, certainty))]} if _certainty(certainty) else {}  # set when truthy
     for hop in range(1, hops + 1):
         if not frontier:
+            break
+        walked.append(frontier)
+        if not selection.review:
             break
         answer = _run_bound("neighbors", {"node": [ox.NamedNode(i) for i in sorted(frontier)],
                                           "relation": relation_terms, **extra}, source, engine)
@@ -252,12 +327,32 @@ def neighbors(name: str, hops: int = 1, relations: list[str] | tuple[str, ...] |
             rows.append({
                 "hop": hop, "from": index.by_iri[row["node"]].label if row["node"] in index.by_iri else row["node_key"], "direction": row["direction"], "relation": row["link"],
                 "to": row["neighbor_label"], "to_type": row["neighbor_type"], "context": split(row["context"]),
-                **_evidence(row), "statement": row["statement"], "summary": row["summary"],
+                **_evidence(row), "statement": row["statement"], "summary": row["summary"], **REVIEW_SOURCE,
             })
             if row["neighbor"] not in seen_nodes:
                 seen_nodes.add(row["neighbor"])
                 reached.append(row["neighbor"])
         frontier = reached
+    if selection.imported and not certainty:
+        rows += _imported_neighbors(selection, walked, index, {t.value.rsplit("/", 1)[-1] for t in relation_terms}, source)
+    return rows
+
+
+def _imported_neighbors(selection, walked: list[list[str]], index, relations: set[str], source) -> list[dict]:
+    from .ingest.facts import facts_about
+    from .store import open_store
+
+    store, labels = open_store(source), {r.iri: (r.label, r.type) for r in index.records}
+    rows, seen = [], set()
+    for hop, entities in enumerate(walked, start=1):
+        for fact in facts_about(store, selection, entities, labels, relations or None):
+            if fact["assertion"] in seen:  # reported once, at the hop it is first reached
+                continue
+            seen.add(fact["assertion"])
+            out = fact["role"] == "subject"
+            rows.append({"hop": hop, "from": labels[fact["entity"]][0] if fact["entity"] in labels else fact["entity"],
+                         "direction": "out" if out else "in", "to": fact["object"] if out else fact["subject"],
+                         "to_type": fact["object_type"] if out else fact["subject_type"], **_imported_row(fact)})
     return rows
 
 

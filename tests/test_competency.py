@@ -239,7 +239,7 @@ def test_show_table_is_a_card(capsys, graph_file):
     lines = out.splitlines()
     assert lines[0] == "ABCB1 (GeneOrProtein)"
     assert any(line.split() == ["CURIE", "hgnc:40"] for line in lines)
-    assert any(line.startswith("Statements (") for line in lines)
+    assert any(line.startswith("Statements from the review (") for line in lines)
 
 
 @pytest.mark.parametrize("args, pattern", [

@@ -179,8 +179,12 @@ def test_exocarta_cargo_with_its_experiments(store):
     a = assertion("exocarta", 2)  # ANXA6 in plasma exosomes
     assert values(store, a, "http://www.w3.org/1999/02/22-rdf-syntax-ns#object", "exocarta") == [
         curie_to_iri("uberon:0001969")]
-    assert values(store, a, EXO.experimentType, "exocarta") == ["Ultracentrifugation"]
+    assert values(store, a, EXO.experimentType, "exocarta") == ["Mass spectrometry"]  # the row's own METHODS
+    assert "isolation method: Ultracentrifugation" in values(store, a, EXO.importNote, "exocarta")[0]
     assert values(store, assertion("exocarta", 3), EXO.citesReference, "exocarta") == []  # PUBMED ID 0: none
+    # a row without METHODS takes its study's detection methods, one experiment type each
+    assert values(store, assertion("exocarta", 3), EXO.experimentType, "exocarta") == ["Mass spectrometry",
+                                                                                      "Western blotting"]
     found = verdicts(store, "exocarta")
     assert found["3.1-108"] == "corroborated"  # cancer cells secrete ANXA6
     assert found["3.1-028"] == "not_found"  # miR-3173-5p is not in the table

@@ -39,11 +39,16 @@ EPILOG = "Formats:\n\n" + _formats_help() + "\n\nSee docs/export.md for what eac
               help="File to write (one-file formats; default exokg.<suffix>) or folder (csv, kgx, neo4j; "
                    "default exokg-<format>). A dataset description (VoID + DCAT) is written beside it.")
 @GRAPH_OPTION
-def export_command(fmt: str, out: Path | None, graph_source: Path | None):
+@click.option("--sources", default=None, metavar="NAMES",
+              help="review (the default), or review and sources imported into the build, comma-separated "
+                   "(review,mirtarbase) or all: TriG and N-Quads keep each in its named graph, the graph formats "
+                   "label every edge with its source; the triple formats hold the review only.")
+def export_command(fmt: str, out: Path | None, graph_source: Path | None, sources: str | None):
     """Export the graph for other tools: RDF (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads),
-    GraphML, Cytoscape.js JSON, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV."""
+    GraphML, Cytoscape.js JSON, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV. Every edge of a
+    graph format names its knowledge source (the review, or an imported source with --sources)."""
     started = time.perf_counter()
-    result = export(fmt, out, graph_source)
+    result = export(fmt, out, graph_source, sources=sources)
     for path, size in zip(result.paths, result.files.values()):
         click.echo(f"wrote {path} ({size:,} bytes)")
     if result.format.loses:

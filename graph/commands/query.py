@@ -76,6 +76,20 @@ CERTAINTY_OPTION = click.option(
          "(a therapy or strategy to try) or predicted (in silico).")
 
 
+SOURCES_OPTION = click.option(
+    "--sources", default=None, metavar="NAMES",
+    help="What to list, comma-separated: review, the imported sources (mirtarbase, ncrnadrug, exocarta, vesiclepedia, "
+         "gaf, orghs) or all  [default: all: the review and every source imported into the build, each row labelled]")
+IMPORTED_HEADING = "Facts from imported sources (not the review's; each with its source's evidence)"
+IMPORTED_COLUMNS = ["source", "role", "subject", "relation", "object", "source_evidence", "statement"]
+
+
+def _echo_imported(rows: list[dict], columns: list[str]) -> None:
+    """The imported facts of a text answer, in a table of their own after the review's."""
+    click.echo(f"{IMPORTED_HEADING} ({len(rows)}):")
+    click.echo(render(rows, columns, "table"), nl=False)
+
+
 def _echo_rows(rows: list[dict], columns: list[str], fmt: str, empty: str) -> None:
     click.echo(render(rows, columns, fmt), nl=False)
     if fmt == "table":
@@ -198,24 +212,27 @@ def find_command(text, types, limit, fmt, graph_source, endpoint, named_graph, t
 @click.command("show")
 @click.argument("entity")
 @CERTAINTY_OPTION
+@SOURCES_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def show_command(entity, certainty, fmt, graph_source, endpoint, named_graph, timeout):
+def show_command(entity, certainty, sources, fmt, graph_source, endpoint, named_graph, timeout):
     """The entity card: identifiers, synonyms, hierarchy, and every statement in and out (and where
-    it is context) with context and provenance. csv/tsv print the statements only.
+    it is context) with context and provenance, then what the imported resources state about it,
+    labelled with their source. csv/tsv print the statements and facts only.
 
     \b
       exokg show ALOX15
       exokg show "gastric cancer" --format json
+      exokg show miR-522 --sources mirtarbase --graph build
     """
     card = competency.show(entity, graph_source, engine=question_engine(graph_source, endpoint, named_graph, timeout),
-                           certainty=certainty)
+                           certainty=certainty, sources=sources)
     if fmt == "json":
         click.echo(json.dumps(card, indent=2, ensure_ascii=False))
         return
     if fmt in ("csv", "tsv"):
-        click.echo(render(card["statements"], competency.STATEMENT_COLUMNS, fmt), nl=False)
+        click.echo(render(competency.show_rows(card), competency.STATEMENT_COLUMNS, fmt), nl=False)
         return
     e = card["entity"]
     click.echo(printable(f"{e['label']} ({e['type']})"))
@@ -225,9 +242,18 @@ def show_command(entity, certainty, fmt, graph_source, endpoint, named_graph, ti
     for name, value in fields:
         if value:
             click.echo(printable(f"  {name:<9} {value}"))
-    click.echo(f"Statements ({len(card['statements'])}):")
-    if card["statements"]:
-        click.echo(render(card["statements"], competency.STATEMENT_COLUMNS, "table"), nl=False)
+    if "review" in card["sources"]:
+        click.echo(f"Statements from the review ({len(card['statements'])}):")
+        if card["statements"]:
+            columns = [c for c in competency.STATEMENT_COLUMNS if c not in competency.SOURCE_COLUMNS]
+            click.echo(render(card["statements"], columns, "table"), nl=False)
+    imported = [s for s in card["sources"] if s != "review"]
+    if imported and certainty:
+        click.echo(f"{IMPORTED_HEADING}: none listed, --certainty keeps the review's statements only")
+    elif imported:
+        _echo_imported(competency.show_rows(card)[len(card["statements"]):], IMPORTED_COLUMNS)
+        counts = {s: sum(1 for f in card["imported"] if f["source"] == s) for s in imported}
+        click.echo("(" + ", ".join(f"{s}: {n}" for s, n in counts.items()) + ")")
 
 
 @click.command("resistance")
@@ -297,19 +323,32 @@ def therapies_command(drug, cancer, certainty, fmt, graph_source, endpoint, name
 @click.option("--relation", "relations", multiple=True, metavar="RELATION",
               help="Follow only this relation (repeatable), e.g. targets, sponges, confersResistanceTo.")
 @CERTAINTY_OPTION
+@SOURCES_OPTION
 @FORMAT_OPTION
 @GRAPH_OPTION
 @endpoint_options
-def neighbors_command(entity, hops, relations, certainty, fmt, graph_source, endpoint, named_graph, timeout):
-    """Statements around ENTITY, breadth first, in both directions, with context and evidence.
+def neighbors_command(entity, hops, relations, certainty, sources, fmt, graph_source, endpoint, named_graph, timeout):
+    """Statements around ENTITY, breadth first, in both directions, with context and evidence; then
+    the imported sources' facts about each entity reached (listed, not followed), with their source.
 
     \b
       exokg neighbors circBIRC6
       exokg neighbors miR-522 --hops 2 --relation targets --relation promotes
+      exokg neighbors miR-522 --sources review,mirtarbase --graph build
     """
     rows = competency.neighbors(entity, hops, relations, graph_source,
-                                engine=question_engine(graph_source, endpoint, named_graph, timeout), certainty=certainty)
-    _echo_rows(rows, competency.NEIGHBOR_COLUMNS, fmt, "no statement links to it")
+                                engine=question_engine(graph_source, endpoint, named_graph, timeout), certainty=certainty,
+                                sources=sources)
+    if fmt != "table":
+        _echo_rows(rows, competency.NEIGHBOR_COLUMNS, fmt, "no statement links to it")
+        return
+    review = [r for r in rows if r["source"] == "review"]
+    imported = [r for r in rows if r["source"] != "review"]
+    columns = [c for c in competency.NEIGHBOR_COLUMNS if c not in competency.SOURCE_COLUMNS]
+    if review or not imported:
+        _echo_rows(review, columns, fmt, "no statement links to it")
+    if imported:
+        _echo_imported(imported, ["hop", "source", "from", "direction", "relation", "to", "source_evidence", "statement"])
 
 
 # ---------------------------------------------------------------- serve / push

@@ -27,6 +27,7 @@ from .cytoscape import write_cytoscape
 from .dataset import dataset_description
 from .errors import ExportError, FormatError
 from .graphml import write_graphml
+from .imported import with_sources
 from .kgx import write_kgx
 from .neo4j import write_neo4j
 from .rdf import write_jsonld, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
@@ -158,13 +159,19 @@ def _check_out(fmt: ExportFormat, out: Path) -> None:
 
 
 def export(fmt: ExportFormat | str, out: Path | str | None = None,
-           source: ExportSource | Path | str | None = None) -> ExportResult:
+           source: ExportSource | Path | str | None = None, sources: str | None = None) -> ExportResult:
     """Export ``source`` (an ExportSource, a build folder, an .nt/.ttl file; default: the packaged
-    data) as ``fmt`` to ``out``. Nothing is written unless every file could be made."""
+    data) as ``fmt`` to ``out``. Nothing is written unless every file could be made.
+
+    ``sources`` (``exokg export --sources``: ``review``, the default, or ``review,<source>...`` /
+    ``all``) adds the sources imported into the build folder's store, each fact labelled with its
+    source (:mod:`graph.export.imported`)."""
     fmt = get_format(fmt) if isinstance(fmt, str) else fmt
     out = Path(out) if out is not None else fmt.default_out()
     _check_out(fmt, out)
     src = source if isinstance(source, ExportSource) else load_source(source)
+    if sources is not None:
+        src = with_sources(src, None if isinstance(source, ExportSource) else source, fmt.name, sources)
     files = render(fmt, src, out.name)
     folder = out if fmt.folder else out.parent
     try:

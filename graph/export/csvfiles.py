@@ -23,12 +23,17 @@ from typing import Any
 from ..rdf import check_writable
 from .errors import ExportError
 from .source import ExportSource
+from .imported import REVIEW, provenance
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
+
+# where an edge comes from (graph/export/imported.py): "review" or an imported source, its knowledge level
+# and, for an imported fact, that source's evidence ("Source" is Gephi's and Cytoscape's source node)
+PROVENANCE_COLUMNS = ("knowledge_source", "knowledge_level", "source_evidence")
 
 NODE_COLUMNS = ("Id", "Label", "key", "type", "curie", "mapped", "synonyms", "xrefs", "broader", "unnamed", "note")
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "relation", "sign", "symmetric", "assertion", "context",
                 *CONTEXT_COLUMNS, "section", "section_title", "table_row", "references", "reference_ids",
-                "inferred_references", "inferred_reference_ids", "summary", "review")
+                "inferred_references", "inferred_reference_ids", "summary", "review", *PROVENANCE_COLUMNS)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,7 +72,7 @@ def node_row(node: Node) -> dict[str, str]:
             "note": node.note}
 
 
-def edge_row(edge: Edge, view: GraphView) -> dict[str, str]:
+def edge_row(edge: Edge, view: GraphView, origin: tuple[str, str, str] = REVIEW) -> dict[str, str]:
     return {"Source": edge.source, "Target": edge.target, "Type": "Undirected" if edge.symmetric else "Directed",
             "Id": edge.id, "Label": edge.relation_label, "relation": edge.relation, "sign": str(edge.sign),
             "symmetric": _bool(edge.symmetric), "assertion": edge.assertion, "context": view.context_text(edge),
@@ -78,7 +83,7 @@ def edge_row(edge: Edge, view: GraphView) -> dict[str, str]:
             "reference_ids": SEPARATOR.join(edge.reference_ids),
             "inferred_references": SEPARATOR.join(str(n) for n in edge.inferred_references),
             "inferred_reference_ids": SEPARATOR.join(edge.inferred_reference_ids),
-            "summary": edge.summary, "review": edge.review}
+            "summary": edge.summary, "review": edge.review, **dict(zip(PROVENANCE_COLUMNS, origin))}
 
 
 def to_csv(columns: Sequence[Hashable], rows: Sequence[Mapping[Any, str]], header: tuple[str, ...] | None = None) -> bytes:
@@ -99,4 +104,4 @@ def write_csv(source: ExportSource) -> dict[str, bytes]:
     check_writable(source.graph, "CSV", error=ExportError)
     view = source.view
     return {"nodes.csv": to_csv(NODE_COLUMNS, [node_row(n) for n in view.nodes]),
-            "edges.csv": to_csv(EDGE_COLUMNS, [edge_row(e, view) for e in view.edges])}
+            "edges.csv": to_csv(EDGE_COLUMNS, [edge_row(e, view, provenance(source, e)) for e in view.edges])}

@@ -23,6 +23,7 @@ import json
 from ..rdf import check_writable, escape_controls
 from .errors import ExportError
 from .graphml import edge_attributes, node_attributes
+from .imported import provenance
 from .source import ExportSource
 from .view import SEPARATOR
 
@@ -35,7 +36,7 @@ def cytoscape_document(source: ExportSource) -> dict:
     view = source.view
     nodes = [_data({"id": node.iri, "name": node.label}, node_attributes(node)) for node in view.nodes]
     edges = [_data({"id": edge.id, "source": edge.source, "target": edge.target, "interaction": edge.relation},
-                   edge_attributes(edge, view)) for edge in view.edges]
+                   edge_attributes(edge, view, provenance(source, edge))) for edge in view.edges]
     return {"data": {"name": "ExoKG", "version": source.version, "list_separator": SEPARATOR},
             "elements": {"nodes": nodes, "edges": edges}}
 

@@ -14,6 +14,7 @@ import networkx as nx
 from ..rdf import check_writable
 from .errors import ExportError
 from .source import ExportSource
+from .imported import REVIEW, provenance
 from .view import SEPARATOR, Edge, GraphView, Node
 
 
@@ -26,7 +27,7 @@ def node_attributes(node: Node) -> dict:
     return {k: v for k, v in attributes.items() if v != "" and v is not None}
 
 
-def edge_attributes(edge: Edge, view: GraphView) -> dict:
+def edge_attributes(edge: Edge, view: GraphView, origin: tuple[str, str, str] = REVIEW) -> dict:
     attributes = {
         "relation": edge.relation, "relation_label": edge.relation_label, "sign": edge.sign,
         "symmetric": edge.symmetric, "assertion": edge.assertion, "context": view.context_text(edge),
@@ -37,6 +38,7 @@ def edge_attributes(edge: Edge, view: GraphView) -> dict:
         "inferred_references": SEPARATOR.join(str(n) for n in edge.inferred_references),
         "inferred_reference_ids": SEPARATOR.join(edge.inferred_reference_ids),
         "summary": edge.summary, "review": edge.review,
+        "knowledge_source": origin[0], "knowledge_level": origin[1], "source_evidence": origin[2],
     }
     return {k: v for k, v in attributes.items() if v != "" and v is not None}
 
@@ -48,7 +50,7 @@ def to_networkx(source: ExportSource) -> nx.MultiDiGraph:
     for node in view.nodes:
         G.add_node(node.iri, **node_attributes(node))
     for edge in view.edges:
-        G.add_edge(edge.source, edge.target, key=edge.id, **edge_attributes(edge, view))
+        G.add_edge(edge.source, edge.target, key=edge.id, **edge_attributes(edge, view, provenance(source, edge)))
     return G
 
 

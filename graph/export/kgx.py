@@ -18,9 +18,10 @@ from rdflib.namespace import RDFS, SKOS
 from ..identifiers import iri_to_curie
 from ..ontology import load_ontology
 from ..rdf import character_name, check_writable
-from ..vocab import ASSERTION, BIOLINK, ENTITY, EXO
+from ..vocab import ASSERTION, BIOLINK, DATASET, ENTITY, EXO
 from .csvfiles import neutralise
 from .errors import ExportError
+from .imported import REVIEW, provenance
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
 
@@ -37,15 +38,18 @@ ASSOCIATION = "biolink:Association"
 KNOWLEDGE_LEVEL = "knowledge_assertion"  # curated from a review's statements of fact
 AGENT_TYPE = "manual_agent"  # curated by hand
 KNOWLEDGE_SOURCE = "infores:exokg"  # not (yet) in the Translator infores catalogue
+# an imported source's facts (graph/export/imported.py): ExoKG claims no infores id for the resource, so the
+# primary knowledge source is the IRI of the import's dataset description, and ExoKG is the aggregator
+IMPORTED_LEVELS = {"predicted": ("prediction", "automated_agent")}  # else knowledge_assertion, manual_agent
 LOCAL_PREFIXES = {"exoe": str(ENTITY), "exoa": str(ASSERTION), "exo": str(EXO._NS)}
 
 NODE_COLUMNS = ("id", "category", "name", "synonym", "xref", "iri", "provided_by",
                 "exokg_key", "exokg_class", "exokg_mapped", "exokg_unnamed", "exokg_broader", "exokg_note")
 EDGE_COLUMNS = ("id", "subject", "predicate", "object", "category", "knowledge_level", "agent_type",
-                "primary_knowledge_source", "publications", "original_predicate",
+                "primary_knowledge_source", "aggregator_knowledge_source", "publications", "original_predicate",
                 "exokg_relation_label", "exokg_sign", "exokg_symmetric", *(f"exokg_{c}" for c in CONTEXT_COLUMNS),
                 "exokg_section", "exokg_section_title", "exokg_table_row", "exokg_references", "exokg_inferred_references",
-                "exokg_summary")
+                "exokg_summary", "exokg_source", "exokg_source_evidence")
 
 
 def _biolink(iris) -> list[str]:
@@ -113,7 +117,7 @@ def _join(values) -> str:
 
 def node_row(node: Node, categories: dict) -> dict[str, str]:
     return {
-        "id": kgx_id(node.iri), "category": _join(categories[node.type][0]), "name": node.label,
+        "id": kgx_id(node.iri), "category": _join(categories.get(node.type, ((NAMED_THING,), ""))[0]), "name": node.label,
         "synonym": _join(node.synonyms), "xref": _join(kgx_id(x) for x in node.xrefs), "iri": node.iri,
         "provided_by": KNOWLEDGE_SOURCE, "exokg_key": node.key, "exokg_class": node.type,
         "exokg_mapped": str(node.mapped).lower(), "exokg_unnamed": str(node.unnamed).lower(),
@@ -121,13 +125,19 @@ def node_row(node: Node, categories: dict) -> dict[str, str]:
     }
 
 
-def edge_row(edge: Edge, predicates: dict, nodes: dict[str, Node]) -> dict[str, str]:
+def edge_row(edge: Edge, predicates: dict, nodes: dict[str, Node], origin: tuple[str, str, str] = REVIEW) -> dict[str, str]:
     publications = [kgx_id(edge.review)] if edge.review else []
     publications += [kgx_id(r) for r in edge.reference_ids if iri_to_curie(r) is not None]
+    level, agent = KNOWLEDGE_LEVEL, AGENT_TYPE
+    primary, aggregator = KNOWLEDGE_SOURCE, ""
+    if origin[0] != REVIEW[0]:
+        level, agent = IMPORTED_LEVELS.get(origin[1], (KNOWLEDGE_LEVEL, AGENT_TYPE))
+        primary, aggregator = str(DATASET[origin[0]]), KNOWLEDGE_SOURCE
     row = {
         "id": kgx_id(edge.assertion), "subject": kgx_id(edge.source), "predicate": predicates[edge.relation][0],
-        "object": kgx_id(edge.target), "category": ASSOCIATION, "knowledge_level": KNOWLEDGE_LEVEL,
-        "agent_type": AGENT_TYPE, "primary_knowledge_source": KNOWLEDGE_SOURCE, "publications": _join(publications),
+        "object": kgx_id(edge.target), "category": ASSOCIATION, "knowledge_level": level,
+        "agent_type": agent, "primary_knowledge_source": primary, "aggregator_knowledge_source": aggregator,
+        "publications": _join(publications), "exokg_source": origin[0], "exokg_source_evidence": origin[2],
         "original_predicate": f"exo:{edge.relation}", "exokg_relation_label": edge.relation_label,
         "exokg_sign": str(edge.sign), "exokg_symmetric": str(edge.symmetric).lower(),
         "exokg_section": edge.section, "exokg_section_title": edge.section_title,
@@ -161,7 +171,8 @@ def write_kgx(source: ExportSource) -> dict[str, bytes]:
     nodes = view.by_iri
     return {
         "nodes.tsv": tsv(NODE_COLUMNS, [node_row(n, categories) for n in view.nodes], "nodes.tsv"),
-        "edges.tsv": tsv(EDGE_COLUMNS, [edge_row(e, predicates, nodes) for e in view.edges], "edges.tsv"),
+        "edges.tsv": tsv(EDGE_COLUMNS, [edge_row(e, predicates, nodes, provenance(source, e)) for e in view.edges],
+                         "edges.tsv"),
     }
 
 

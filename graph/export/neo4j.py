@@ -20,6 +20,7 @@ from ..rdf import check_writable
 from .csvfiles import to_csv
 from .errors import ExportError
 from .source import ExportSource
+from .imported import REVIEW, provenance
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, Node
 
 NODE_HEADER = ("id:ID", ":LABEL", "key", "name", "type", "curie", "mapped:boolean", "synonyms:string[]",
@@ -27,7 +28,8 @@ NODE_HEADER = ("id:ID", ":LABEL", "key", "name", "type", "curie", "mapped:boolea
 RELATIONSHIP_HEADER = (":START_ID", ":END_ID", ":TYPE", "id", "relation", "relation_label", "sign:int",
                        "symmetric:boolean", "assertion", *(f"{c}:string[]" for c in CONTEXT_COLUMNS), "section",
                        "section_title", "table_row:int", "references:int[]", "reference_ids:string[]",
-                       "inferred_references:int[]", "inferred_reference_ids:string[]", "summary", "review")
+                       "inferred_references:int[]", "inferred_reference_ids:string[]", "summary", "review",
+                       "knowledge_source", "knowledge_level", "source_evidence")
 
 
 def relationship_type(relation: str) -> str:
@@ -48,19 +50,19 @@ def node_row(node: Node) -> list[str]:
             SEPARATOR.join(node.synonyms), SEPARATOR.join(node.xrefs), node.broader, _bool(node.unnamed), node.note]
 
 
-def relationship_row(edge: Edge) -> list[str]:
+def relationship_row(edge: Edge, origin: tuple[str, str, str] = REVIEW) -> list[str]:
     return [edge.source, edge.target, relationship_type(edge.relation), edge.id, edge.relation, edge.relation_label,
             str(edge.sign), _bool(edge.symmetric), edge.assertion,
             *(SEPARATOR.join(values) for _, values in edge.context), edge.section, edge.section_title,
             "" if edge.table_row is None else str(edge.table_row), SEPARATOR.join(str(n) for n in edge.references),
             SEPARATOR.join(edge.reference_ids), SEPARATOR.join(str(n) for n in edge.inferred_references),
-            SEPARATOR.join(edge.inferred_reference_ids), edge.summary, edge.review]
+            SEPARATOR.join(edge.inferred_reference_ids), edge.summary, edge.review, *origin]
 
 
 def write_neo4j(source: ExportSource) -> dict[str, bytes]:
     check_writable(source.graph, "Neo4j CSV", error=ExportError)
     view = source.view
     node_rows = [dict(enumerate(node_row(n))) for n in view.nodes]
-    edge_rows = [dict(enumerate(relationship_row(e))) for e in view.edges]
+    edge_rows = [dict(enumerate(relationship_row(e, provenance(source, e)))) for e in view.edges]
     return {"nodes.csv": to_csv(tuple(range(len(NODE_HEADER))), node_rows, NODE_HEADER),
             "relationships.csv": to_csv(tuple(range(len(RELATIONSHIP_HEADER))), edge_rows, RELATIONSHIP_HEADER)}

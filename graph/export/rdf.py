@@ -36,6 +36,7 @@ from ..ontology import load_ontology
 from ..rdf import check_writable, escape_controls
 from ..vocab import BASE, EXO, PREFIXES
 from .errors import ExportError
+from .imported import quads as imported_quads
 from .source import ExportSource
 from .view import pyoxigraph_term
 
@@ -86,9 +87,12 @@ def _sorted_triples(graph: Graph) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def _sorted_quads(graph: Graph) -> list[ox.Quad]:
+def _sorted_quads(source: ExportSource) -> list[ox.Quad]:
+    """The review's quads (named graphs as the module docstring says), and those of the imported
+    sources an export adds, each in its own named graph (graph/export/imported.py)."""
     quads = [ox.Quad(pyoxigraph_term(s), pyoxigraph_term(p), pyoxigraph_term(o), ox.NamedNode(str(name)))
-             for name, triples in named_graphs(graph).items() for s, p, o in triples]
+             for name, triples in named_graphs(source.graph).items() for s, p, o in triples]
+    quads += imported_quads(source)
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
@@ -138,10 +142,10 @@ def write_rdfxml(source: ExportSource) -> bytes:
 def write_trig(source: ExportSource) -> bytes:
     check_writable(source.graph, "TriG", error=ExportError)
     prefixes = {**jsonld_context(), **PREFIXES}
-    data = ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    data = ox.serialize(_sorted_quads(source), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     return _escaped(_sorted_header(data))
 
 
 def write_nquads(source: ExportSource) -> bytes:
     check_writable(source.graph, "N-Quads", error=ExportError)
-    return _escaped(ox.serialize(_sorted_quads(source.graph), format=ox.RdfFormat.N_QUADS) or b"")
+    return _escaped(ox.serialize(_sorted_quads(source), format=ox.RdfFormat.N_QUADS) or b"")
