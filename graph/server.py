@@ -374,6 +374,7 @@ class ExoKGServer(ThreadingHTTPServer):
         self._idle_threads = 0  # threads waiting on _handoff, less the connections already put there
         self._threads_lock = threading.Lock()
         self._closing = False
+        self._next_sweep = 0.0
         self.request_queue_size = config.backlog
         # connections still sending their request -> when they will be closed (oldest first)
         self._pending: OrderedDict[socket.socket, float] = OrderedDict()
@@ -460,9 +461,19 @@ class ExoKGServer(ThreadingHTTPServer):
         with self._pending_lock:
             return self._pending.pop(request, None) is not None
 
+    def get_request(self):
+        """Accept a connection (as socket.accept() does, without its conversions of the family and
+        type to enums, which cost the accepting thread more than the rest of the accept)."""
+        fd, address = self.socket._accept()  # type: ignore[attr-defined]  # the C method behind accept()
+        return socket.socket(self.address_family, socket.SOCK_STREAM, 0, fileno=fd), address
+
     def service_actions(self) -> None:
-        """Called by the serving loop several times a second: close connections past their deadline."""
+        """Called by the serving loop after each connection and at each poll: every 50 ms at most,
+        close connections past their deadline."""
         now, late = time.monotonic(), []
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + 0.05
         with self._pending_lock:
             while self._pending and next(iter(self._pending.values())) <= now:
                 late.append(self._pending.popitem(last=False)[0])
