@@ -380,6 +380,7 @@ class ExoKGServer(ThreadingHTTPServer):
         self._pending: OrderedDict[socket.socket, float] = OrderedDict()
         self._pending_lock = threading.Lock()
         self._verdicts: OrderedDict[bytes, str | None | tuple[int, str]] = OrderedDict()  # digest of a text -> vet()
+        self._verdicts_lock = threading.Lock()  # not the connections' lock: the accepting thread takes that one
         super().__init__(address, Handler)
         host = str(self.server_address[0])
         try:
@@ -391,12 +392,12 @@ class ExoKGServer(ThreadingHTTPServer):
         """:func:`vet`, remembered for the last texts: clients repeat the same queries, and the
         checks cost about 0.3 ms each time (measured on a simple query)."""
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-        with self._pending_lock:
+        with self._verdicts_lock:
             if key in self._verdicts:
                 self._verdicts.move_to_end(key)
                 return self._verdicts[key]
         verdict = vet(text)
-        with self._pending_lock:
+        with self._verdicts_lock:
             self._verdicts[key] = verdict
             if len(self._verdicts) > REMEMBERED_VERDICTS:
                 self._verdicts.popitem(last=False)
