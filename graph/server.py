@@ -463,14 +463,12 @@ class ExoKGServer(ThreadingHTTPServer):
             return self._pending.pop(request, None) is not None
 
     def get_request(self):
-        """Accept a connection (as socket.accept() does, without its conversions of the family and
-        type to enums, which cost the accepting thread more than the rest of the accept)."""
+        """socket.accept() without its conversions of family and type to enums (costly on the accepting thread)."""
         fd, address = self.socket._accept()  # type: ignore[attr-defined]  # the C method behind accept()
         return socket.socket(self.address_family, socket.SOCK_STREAM, 0, fileno=fd), address
 
     def service_actions(self) -> None:
-        """Called by the serving loop after each connection and at each poll: every 50 ms at most,
-        close connections past their deadline."""
+        """Called by the serving loop after each connection: at most every 50 ms, close late connections."""
         now, late = time.monotonic(), []
         if now < self._next_sweep:
             return
