@@ -21,6 +21,12 @@ Two lanes keep long queries from starving short ones:
 
 ``long_queries=0`` turns the long lane off: every query may use the whole timeout in a regular
 worker (the endpoint's behaviour before the lanes, kept as the load test's baseline).
+
+Answers are remembered (:class:`AnswerCache`): a pool serves one store version, which nobody
+writes once it is published (:mod:`graph.storage`), so the same text asked with the same Accept
+choice and row limit has the same answer, and a repeated query is answered without a worker.
+Texts that call RAND, NOW, UUID, STRUUID or BNODE are never remembered. A new store version gets
+a new pool (:mod:`graph.server`), and with it an empty cache.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ import hashlib
 import multiprocessing
 import os
 import queue
+import re
 import signal
 import sys
 import threading
@@ -43,6 +50,11 @@ SPARE_WORKERS = 2  # started ahead, so workers leaving the regular lane are repl
 MAX_PAUSED = 16  # long queries paused while they wait for a place in the long lane
 REMEMBERED_LONG = 1024  # query texts remembered as long (least recently seen forgotten first)
 TEXT = "text/plain; charset=utf-8"
+CACHE_BYTES = 32 * 1024 * 1024  # bytes of remembered answers (query texts included)
+CACHE_ENTRY_BYTES = 1024 * 1024  # larger answers are not remembered
+# functions whose value changes from one evaluation to the next (SPARQL 1.1, 17.4): such a query is
+# run every time; a match in a string or a comment only costs the cache, never a wrong answer
+VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 def _worker_main(conn, graph_path: str) -> None:  # runs in a child process
@@ -176,6 +188,44 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
+class AnswerCache:
+    """Answers (status 200) of one store version, least recently used forgotten first, bounded in bytes."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES, max_entry: int = CACHE_ENTRY_BYTES):
+        self.max_bytes, self.max_entry = max_bytes, max_entry
+        self._answers: OrderedDict[tuple, tuple] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def cacheable(text: str) -> bool:
+        return VOLATILE.search(text) is None
+
+    def get(self, key: tuple) -> tuple | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._answers.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def put(self, key: tuple, answer: tuple) -> None:
+        size = len(key[0]) + len(answer[2])
+        if answer[0] != 200 or size > self.max_entry:
+            return
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                old_key, old = self._answers.popitem(last=False)
+                self._bytes -= len(old_key[0]) + len(old[2])
+
+
 def _busy(message: str, retry_after: float) -> tuple:
     return 503, TEXT, (message + "\n").encode(), {"Retry-After": str(max(1, round(retry_after)))}
 
@@ -184,8 +234,9 @@ class WorkerPool:
     """Worker processes in a regular and a long lane (see the module's docstring)."""
 
     def __init__(self, graph_path: str, size: int, long_queries: int = 2, fast_budget: float = 0.25,
-                 queue_timeout: float = 5.0):
+                 queue_timeout: float = 5.0, cache: bool = True):
         self.graph_path, self.size = graph_path, size
+        self.cache = AnswerCache() if cache else None
         self.long_queries, self.fast_budget, self.queue_timeout = long_queries, fast_budget, queue_timeout
         self.lanes = long_queries > 0
         self._context = _context()
@@ -313,7 +364,17 @@ class WorkerPool:
     # ---- running a query
 
     def execute(self, text: str, row_choice, graph_choice, limit: int, timeout: float):
-        """Run a query: (status, content type, body, extra headers)."""
+        """Run a query, or take its answer from the cache: (status, content type, body, extra headers)."""
+        if self.cache is None or not self.cache.cacheable(text):
+            return self._execute(text, row_choice, graph_choice, limit, timeout)
+        key = (text, row_choice, graph_choice, limit, self.graph_path)
+        answer = self.cache.get(key)
+        if answer is None:
+            answer = self._execute(text, row_choice, graph_choice, limit, timeout)
+            self.cache.put(key, answer)
+        return answer
+
+    def _execute(self, text: str, row_choice, graph_choice, limit: int, timeout: float):
         job = (text, row_choice, graph_choice, limit)
         if not self.lanes or self.fast_budget >= timeout:
             return self._run_regular(job, timeout, None)
@@ -419,3 +480,40 @@ class WorkerPool:
         for worker in workers:
             worker.resume()
             worker.stop()
+
+
+class VersionedPools:
+    """The worker pool of the store version a source points at now. ``locate()`` names that
+    version (a new build or ``exokg load`` publishes a new one); when it changes, the next
+    request starts a pool on the new version (with an empty cache) and the old pool is closed
+    ``retire_after`` seconds later, when every query it was running has ended."""
+
+    def __init__(self, locate, start, retire_after: float, first: str | None = None):
+        self._locate, self._start, self.retire_after = locate, start, retire_after
+        self._switching = threading.Lock()  # one request at a time opens a new version
+        self._retiring: list[tuple[WorkerPool, threading.Timer]] = []
+        self.pool: WorkerPool = start(first if first is not None else locate())
+
+    def current(self) -> WorkerPool:
+        """The pool for the current version (raises the locator's ExoKGError when the graph is gone)."""
+        location = self._locate()
+        if location == self.pool.graph_path:
+            return self.pool
+        with self._switching:
+            if location != self.pool.graph_path:
+                fresh = self._start(location)
+                old, self.pool = self.pool, fresh
+                timer = threading.Timer(self.retire_after, old.close)
+                timer.daemon = True
+                timer.start()
+                self._retiring = [(p, t) for p, t in self._retiring if t.is_alive()] + [(old, timer)]
+        return self.pool
+
+    def close(self) -> None:
+        with self._switching:
+            for old, timer in self._retiring:
+                timer.cancel()
+                old.close()
+            self._retiring.clear()
+            self.pool.close()
+

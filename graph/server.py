@@ -14,12 +14,17 @@
   that run long); a query that runs past the timeout is stopped (the worker is killed and
   replaced) and answered ``503``. Answers are cut at the row limit and flagged with
   ``X-ExoKG-Truncated: true``.
+* Answers are remembered per store version (:class:`graph.querypool.AnswerCache`), so a repeated
+  query is answered without a worker. The endpoint follows its build folder: when ``exokg build``
+  or ``exokg load`` publishes a new store version, the next request opens it in a new worker pool
+  (with an empty cache) and the old pool is closed once its queries have ended.
 * A client that connects must send its whole request (head and body) within ``read_timeout``
   seconds, or the connection is closed (a POST body that stops short is answered ``400`` and
   never run). At most ``max_pending`` connections may be sending their request at once; past
   that, the oldest of them is closed, so idle or half-sent connections cannot lock others out.
 
-Only the standard library serves HTTP (:class:`http.server.ThreadingHTTPServer`).
+Only the standard library serves HTTP (:class:`http.server.ThreadingHTTPServer`), each connection
+on its own thread; threads are kept for the next connections rather than started for each.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ import hashlib
 import html
 import ipaddress
 import json
+import queue
 import signal
 import socket
 import sys
@@ -42,12 +48,13 @@ from importlib import resources
 from .errors import ExoKGError, ServerError
 from .query import (GRAPH_MEDIA, RESULT_MEDIA, QueryError, QueryRefused, check_policy, dataset_clauses, one_line,
                     query_form)
-from .querypool import WorkerPool
+from .querypool import VersionedPools, WorkerPool
 from .vocab import DATASET
 
 DATASET_IRI = str(DATASET["exokg"])
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 REMEMBERED_VERDICTS = 4096
+IDLE_THREAD_SECONDS = 30.0  # a handler thread with no connection for this long ends
 
 
 @dataclass
@@ -64,6 +71,7 @@ class EndpointConfig:
     read_timeout: float = 10.0  # seconds a client has to send its whole request
     max_pending: int = 256  # connections that may be sending their request at once; the oldest is closed past it
     backlog: int = 1024  # connections the kernel queues before the server accepts them (capped by somaxconn)
+    cache: bool = True  # remember answers per store version (off: every query runs)
     log: bool = True
     allowed_graphs: tuple[str, ...] = field(default=(DATASET_IRI,))
 
@@ -148,9 +156,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.end_headers()
+        # the head and the body in one write (end_headers() would send them in two packets)
+        head: list[bytes] = self._headers_buffer  # type: ignore[attr-defined]  # where send_header() writes
+        head.append(b"\r\n")
         if self.command != "HEAD":
-            self.wfile.write(body)
+            head.append(body)
+        self.flush_headers()
 
     def _error(self, status: int, message: str, headers: dict | None = None) -> None:
         self._send(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"), headers)
@@ -319,8 +330,7 @@ class Handler(BaseHTTPRequestHandler):
             offered = RESULT_MEDIA if rows_refused else GRAPH_MEDIA
             raise Refusal(406, f"cannot answer a {form} query in any of: {self.headers.get('Accept')}; "
                                f"available: {', '.join(sorted(offered))}")
-        assert self.server.pool is not None  # make_server starts the workers before serving
-        status, content_type, body, headers = self.server.pool.execute(
+        status, content_type, body, headers = self.server.current_pool().execute(
             text, row_choice, graph_choice, config.max_rows, config.timeout)
         self._send(status, content_type, body, headers)
 
@@ -358,13 +368,19 @@ class ExoKGServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, pool: WorkerPool | None, config: EndpointConfig, page: str):
-        self.pool, self.config, self.page = pool, config, page
+    def __init__(self, address, pools: VersionedPools | None, config: EndpointConfig, page: str):
+        self.pools, self.config, self.page = pools, config, page
+        self._handoff: queue.SimpleQueue = queue.SimpleQueue()  # accepted connections for idle threads
+        self._idle_threads = 0  # threads waiting on _handoff, less the connections already put there
+        self._threads_lock = threading.Lock()
+        self._closing = False
+        self._next_sweep = 0.0
         self.request_queue_size = config.backlog
         # connections still sending their request -> when they will be closed (oldest first)
         self._pending: OrderedDict[socket.socket, float] = OrderedDict()
         self._pending_lock = threading.Lock()
         self._verdicts: OrderedDict[bytes, str | None | tuple[int, str]] = OrderedDict()  # digest of a text -> vet()
+        self._verdicts_lock = threading.Lock()  # not the connections' lock: the accepting thread takes that one
         super().__init__(address, Handler)
         host = str(self.server_address[0])
         try:
@@ -376,20 +392,28 @@ class ExoKGServer(ThreadingHTTPServer):
         """:func:`vet`, remembered for the last texts: clients repeat the same queries, and the
         checks cost about 0.3 ms each time (measured on a simple query)."""
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-        with self._pending_lock:
+        with self._verdicts_lock:
             if key in self._verdicts:
                 self._verdicts.move_to_end(key)
                 return self._verdicts[key]
         verdict = vet(text)
-        with self._pending_lock:
+        with self._verdicts_lock:
             self._verdicts[key] = verdict
             if len(self._verdicts) > REMEMBERED_VERDICTS:
                 self._verdicts.popitem(last=False)
         return verdict
 
+    def current_pool(self) -> WorkerPool:
+        assert self.pools is not None  # make_server starts the workers before serving
+        try:
+            return self.pools.current()
+        except ExoKGError as err:
+            raise Refusal(503, f"the graph is not available: {err}") from None
+
     def process_request(self, request, client_address) -> None:
         """Track the new connection until its request is read; past ``max_pending`` such
-        connections, the oldest is closed, so half-sent requests cannot crowd out new clients."""
+        connections, the oldest is closed, so half-sent requests cannot crowd out new clients.
+        The connection goes to an idle handler thread, or to a new one when none is idle."""
         evicted = []
         with self._pending_lock:
             self._pending[request] = time.monotonic() + self.config.read_timeout + 1.0
@@ -397,16 +421,58 @@ class ExoKGServer(ThreadingHTTPServer):
                 evicted.append(self._pending.popitem(last=False)[0])
         for connection in evicted:
             _hang_up(connection)
-        super().process_request(request, client_address)
+        with self._threads_lock:
+            if self._idle_threads > 0:
+                self._idle_threads -= 1
+                self._handoff.put((request, client_address))
+                return
+        threading.Thread(target=self._handle_connections, args=(request, client_address), daemon=True,
+                         name="exokg-http").start()
+
+    def _handle_connections(self, request, client_address) -> None:
+        """A handler thread: this connection, then the next ones handed over while it is idle."""
+        while True:
+            self.process_request_thread(request, client_address)
+            with self._threads_lock:
+                if self._closing:
+                    return
+                self._idle_threads += 1
+            try:
+                job = self._handoff.get(timeout=IDLE_THREAD_SECONDS)
+            except queue.Empty:
+                with self._threads_lock:
+                    if self._idle_threads > 0:  # nobody counted on this thread: it ends
+                        self._idle_threads -= 1
+                        return
+                job = self._handoff.get()  # a connection was handed over as the wait ended
+            if job is None:
+                return
+            request, client_address = job
+
+    def server_close(self) -> None:
+        with self._threads_lock:
+            self._closing = True
+            idle, self._idle_threads = self._idle_threads, 0
+        for _ in range(idle):
+            self._handoff.put(None)
+        super().server_close()
 
     def request_read(self, request) -> bool:
         """The handler read its whole request: False if the connection was closed meanwhile."""
         with self._pending_lock:
             return self._pending.pop(request, None) is not None
 
+    def get_request(self):
+        """socket.accept() without its conversions of family and type to enums (costly on the accepting thread)."""
+        fd, address = self.socket._accept()  # type: ignore[attr-defined]  # the C method behind accept()
+        return socket.socket(self.address_family, socket.SOCK_STREAM, 0, fileno=fd), address
+
     def service_actions(self) -> None:
-        """Called by the serving loop several times a second: close connections past their deadline."""
+        """Called by the serving loop after each connection: at most every 50 ms, close late connections."""
         now, late = time.monotonic(), []
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + 0.05
         with self._pending_lock:
             while self._pending and next(iter(self._pending.values())) <= now:
                 late.append(self._pending.popitem(last=False)[0])
@@ -463,10 +529,11 @@ def build_page(config: EndpointConfig, source=None) -> str:
 def make_server(source=None, host: str = "127.0.0.1", port: int = 7879,
                 config: EndpointConfig | None = None) -> ExoKGServer:
     """Start the workers and bind the socket (not yet serving); close with :func:`close_server`."""
-    from .store import store_location
+    from .store import ensure_built, store_location
 
     config = config or EndpointConfig()
     # the workers open the build's on-disk store version (read-only, at once, loaded graphs included)
+    source = ensure_built() if source is None else source  # so that following new versions costs a stat or two
     path = str(store_location(source))
     try:
         server = ExoKGServer((host, port), None, config, "")
@@ -475,8 +542,12 @@ def make_server(source=None, host: str = "127.0.0.1", port: int = 7879,
                           "(0 picks a free one)") from None
     try:
         server.page = build_page(config, path)
-        server.pool = WorkerPool(path, config.workers, long_queries=config.long_queries,
-                                 fast_budget=config.fast_budget, queue_timeout=config.queue_timeout)
+        server.pools = VersionedPools(
+            lambda: str(store_location(source)),
+            lambda location: WorkerPool(location, config.workers, long_queries=config.long_queries,
+                                        fast_budget=config.fast_budget, queue_timeout=config.queue_timeout,
+                                        cache=config.cache),
+            retire_after=config.queue_timeout + config.timeout + 1.0, first=path)
     except BaseException:
         server.server_close()
         raise
@@ -485,8 +556,8 @@ def make_server(source=None, host: str = "127.0.0.1", port: int = 7879,
 
 def close_server(server: ExoKGServer) -> None:
     server.server_close()
-    if server.pool is not None:
-        server.pool.close()
+    if server.pools is not None:
+        server.pools.close()
 
 
 @contextmanager

@@ -367,3 +367,63 @@ def test_exokg_serve_command_starts_answers_and_stops_on_sigterm(graph_file):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+# ---------------------------------------------------------------- remembered answers and new store versions
+
+
+def get(srv, query: str, accept: str = "application/sparql-results+json"):
+    return raw(srv, "GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept})
+
+
+def test_a_repeated_query_is_answered_the_same_in_every_format(server):
+    """The second answer comes from the cache: same bytes, same flags, and the Accept choice is
+    part of what is remembered (a CSV request after a JSON one gets CSV)."""
+    whole = "SELECT ?s WHERE { ?s ?p ?o }"
+    first, again = get(server, whole), get(server, whole)
+    assert first[0] == again[0] == 200 and first[2] == again[2]
+    assert again[1].get("X-ExoKG-Truncated") == "true" and len(json.loads(again[2])["results"]["bindings"]) == MAX_ROWS
+    as_json, as_csv = get(server, DRUGS), get(server, DRUGS, "text/csv")
+    assert as_csv[1]["Content-Type"].startswith("text/csv")
+    assert as_csv[2].split()[1:] == keys(json.loads(as_json[2])["results"]["bindings"])
+
+
+def test_queries_calling_volatile_functions_run_every_time(server):
+    query = "SELECT (STRUUID() AS ?u) (RAND() AS ?r) WHERE { }"
+    values = {json.loads(get(server, query)[2])["results"]["bindings"][0]["u"]["value"] for _ in range(3)}
+    assert len(values) == 3
+
+
+def test_a_new_store_version_is_served_fresh(built_dir, tmp_path):
+    """`exokg load` (or a build) into the served folder publishes a new store version: the next
+    request is answered from it, not from an answer remembered for the old one."""
+    import shutil
+
+    from graph.load import load
+    from graph.store import store_location
+
+    folder = tmp_path / "build"
+    shutil.copytree(built_dir, folder, symlinks=True)
+    extra = tmp_path / "extra.nt"
+    extra.write_text('<http://example.org/s> <http://example.org/p> "served fresh" .\n', encoding="utf-8")
+    ask = 'ASK { ?s <http://example.org/p> "served fresh" }'
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"
+    config = EndpointConfig(timeout=1.0, queue_timeout=1.0, workers=1, log=False)
+    with running(folder, port=0, config=config) as srv:
+        old_workers = [worker.process for worker in srv.current_pool()._all]
+        for _ in range(2):  # the second answer is the remembered one
+            assert json.loads(get(srv, ask)[2])["boolean"] is False
+            assert json.loads(get(srv, count)[2])["results"]["bindings"][0]["n"]["value"] == "0"
+        before = store_location(folder)
+        load([extra], folder)
+        assert store_location(folder) != before
+        for _ in range(2):
+            status, _, body = get(srv, ask)
+            assert status == 200 and json.loads(body)["boolean"] is True, body
+            assert json.loads(get(srv, count)[2])["results"]["bindings"][0]["n"]["value"] == "1"
+        assert json.loads(get(srv, DRUGS)[2])["results"]["bindings"]  # the curated graph is still there
+        # the old version's workers are stopped once its queries have had their time (3 s here)
+        for process in old_workers:
+            process.join(30)
+        assert old_workers and not any(process.is_alive() for process in old_workers)
+
