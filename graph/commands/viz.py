@@ -76,7 +76,8 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     """
     from ..entities import resolve
     from ..projection import projection
-    from ..viz import VizError, construct_view, graph_view, run_construct, select, write_html
+    from ..viz import (AGGREGATE_NODES, VizError, construct_view, graph_view, render_aggregate, run_construct, select,
+                       write_html)
 
     if construct is not None:
         if focus or cancers or drugs or relations or types or certainties:
@@ -91,6 +92,14 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
                                            certainties=certainties)
         whole = description == "whole graph"
         centre = [resolve(focus, graph_source).iri] if focus else []
+        if len(nodes) >= AGGREGATE_NODES:  # too many to draw one by one: groups opened on demand
+            page = render_aggregate(G, None if whole else nodes, None if whole else edges,
+                                    title=title or ("ExoKG: " + description), description=description,
+                                    group_by="type" if group_by == "auto" else group_by, highlight_nodes=centre)
+            path = write_html(page, out)
+            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {len(nodes)} entities, {len(edges)} statements, "
+                       f"grouped by {'type' if group_by == 'auto' else group_by}")
+            return
         view = graph_view(G, None if whole else nodes, None if whole else edges,
                           title=title or ("ExoKG: " + description), description=description, highlight_nodes=centre)
     path = write_html(dataclasses.replace(view, group_by=group_by), out)
