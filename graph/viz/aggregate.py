@@ -106,7 +106,7 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
     source_names = sorted({(sources or {}).get(str(k), "review") for _, _, k, _ in edge_list}) or ["review"]
     source_index = {name: i for i, name in enumerate(source_names)}
     columns: dict[str, list] = {name: [] for name in ("from", "to", "rel", "id", "assertion", "section", "row", "refs",
-                                                      "inferred", "summary", "context", "source")}
+                                                      "inferred", "summary", "context", "source", "evidence")}
     for u, v, k, d in edge_list:
         columns["from"].append(index[u])
         columns["to"].append(index[v])
@@ -122,6 +122,7 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
                                    for column, values in sorted((d.get("context") or {}).items(),
                                                                 key=lambda kv: _context_order(kv[0]))])
         columns["source"].append(source_index[(sources or {}).get(str(k), "review")])
+        columns["evidence"].append([[s(name), s(value)] for name, value in d.get("evidence") or []])
 
     groupings, totals = {}, {}
     ends = list(zip(columns["from"], columns["to"]))

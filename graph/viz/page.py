@@ -122,6 +122,7 @@ def page_payload(view: View, options: dict | None = None, freeze: bool = True, l
                       for g in GROUPINGS if g != "none"},
         "cancerLabels": view.cancer_labels,
         "relations": relations,
+        "sources": sorted({e["source"] for e in view.edges if e.get("source")}),
         "options": opts,
         "freeze": freeze,
         "edgeLabels": n_edges <= EDGE_LABEL_LIMIT,

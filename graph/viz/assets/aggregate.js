@@ -113,6 +113,9 @@
     if (base) row(dl, "statement", link(base.replace("\u0000", E.id[k]), E.id[k]));
     else row(dl, "statement", E.id[k]);
     box.appendChild(dl);
+    var evidence = el("dl");
+    E.evidence[k].forEach(function (pair) { row(evidence, E.strings[pair[0]], E.strings[pair[1]]); });
+    if (evidence.firstChild) box.appendChild(evidence);
     var summary = E.strings[E.summary[k]];
     if (summary) box.appendChild(el("p", "exokg-summary", summary));
     return box;
