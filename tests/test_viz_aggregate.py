@@ -14,6 +14,7 @@ from graph import viz
 from graph.errors import VizError
 from graph.projection import projection
 from graph.viz.aggregate import unpack
+from graph.vocab import PREFIXES
 
 from .test_viz import payload_of
 from .test_viz_browser import assert_clean, browser, open_page, wait_for, write  # noqa: F401 (fixture)
@@ -75,12 +76,13 @@ def test_the_page_holds_every_entity_and_statement_and_stays_small(G, large, pag
     # the edges between groups add up every statement between two different types
     between = sum(1 for u, v in large.edges() if large.nodes[u]["type"] != large.nodes[v]["type"])
     assert sum(n for *_, rels in data["totals"]["type"] for _, n in rels) == between
-    # bounded: the page for 20,000 entities is well under the 5 MB goal for 100,000, and at most
-    # a few hundred bytes per entity beyond the page's fixed part (vis-network and the script)
+    # bounded: beyond the page's fixed part (vis-network, the script, the curated graph itself),
+    # each entity with its statements costs at most 50 bytes: 100,000 entities stay under 5 MB
     fixed = len(viz.render_aggregate(G, title="large", description="whole graph").encode())
     size = len(page.encode())
-    assert size < 5_000_000 * ENTITIES / 100_000
-    assert (size - fixed) / (large.number_of_nodes() - G.number_of_nodes()) < 60
+    per_entity = (size - fixed) / (large.number_of_nodes() - G.number_of_nodes())
+    assert per_entity < 50, per_entity
+    assert fixed + 100_000 * per_entity < 5_000_000
 
 
 def test_the_page_is_the_same_for_the_same_graph(large, page):
@@ -156,4 +158,62 @@ def test_grouped_by_cancer_every_entity_is_in_a_group(browser, large, tmp_path):
     assert sum(int(re.search(r"\(([\d,]+)\)$", label).group(1).replace(",", "")) for label in labels) \
         == large.number_of_nodes()
     wait_for(browser, "return window.exokg.ready")
+    assert_clean(browser, url)
+
+
+@pytest.fixture
+def imported_build(built_dir, tmp_path, capsys):
+    """A copy of the build with the synthetic miRTarBase rows imported (exokg import)."""
+    import shutil
+
+    from .conftest import REPO, run_cli
+
+    build = tmp_path / "build"
+    shutil.copytree(built_dir, build, symlinks=True)
+    code, _, err = run_cli(capsys, "import", "mirtarbase",
+                           str(REPO / "tests" / "fixtures" / "ingest" / "mirtarbase_mti_synthetic.csv"),
+                           "--graph", str(build))
+    assert code == 0, err
+    return build
+
+
+def test_sources_names_an_unknown_source_and_how_to_fix_it(imported_build, tmp_path, capsys):
+    from .conftest import run_cli
+
+    code, _, err = run_cli(capsys, "viz", "--graph", str(imported_build), "--sources", "review,mirtarbse",
+                           "-o", str(tmp_path / "x.html"))
+    assert code == 1
+    assert err.startswith("error: no source named 'mirtarbse'") and "review, mirtarbase" in err
+    assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.browser
+def test_statements_are_coloured_by_source_with_a_legend(browser, imported_build, tmp_path, capsys):  # noqa: F811
+    from graph.entities import resolve
+    from graph.store import open_store
+
+    from .conftest import run_cli
+
+    out = tmp_path / "sources.html"
+    code, _, err = run_cli(capsys, "viz", "--graph", str(imported_build), "--sources", "review,mirtarbase",
+                           "--focus", "miR-522", "--hops", "1", "-o", str(out))
+    assert code == 0, err
+    data = payload_of(out.read_text(encoding="utf-8"))
+    imported = [e for e in data["edges"] if e["source"] == "mirtarbase"]
+    # what the store holds: the resource's assertions about miR-522 (its rows mapped onto the review's entity)
+    mir = resolve("miR-522", imported_build).iri
+    rows = list(open_store(imported_build).query(
+        "SELECT ?a WHERE { GRAPH <https://w3id.org/exokg/graph/mirtarbase> { ?a a exo:Assertion ; "
+        f"rdf:subject <{mir}> }} }}", prefixes=PREFIXES))
+    assert rows and sorted(e["assertion"] for e in imported) == sorted(r["a"].value for r in rows)
+    assert {e["source"] for e in data["edges"]} == {"review", "mirtarbase"}
+    url = open_page(browser, out)
+    legend = browser.find_element("id", "exokg-sources").text
+    assert "the review" in legend and "mirtarbase" in legend
+    colours = browser.execute_script("""const out = {};
+        window.exokg.data.edges.forEach(e => { out[e.source] = window.exokg.edges.get(e.id).color.color; });
+        return out;""")
+    assert colours["review"] != colours["mirtarbase"]
+    tip = browser.execute_script("return window.exokg.edges.get(arguments[0]).title.textContent", imported[0]["id"])
+    assert "mirtarbase" in tip and "Functional MTI" in tip and "99999901" in tip
     assert_clean(browser, url)
