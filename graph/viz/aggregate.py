@@ -124,11 +124,12 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
         columns["source"].append(source_index[(sources or {}).get(str(k), "review")])
         columns["evidence"].append([[s(name), s(value)] for name, value in d.get("evidence") or []])
 
-    groupings, totals = {}, {}
+    groupings: dict[str, dict] = {}
+    totals: dict[str, list] = {}
     ends = list(zip(columns["from"], columns["to"]))
     for grouping, keys in group_keys.items():
-        counts = Counter(key for i, key in enumerate(keys) if ids[i] not in hi)
-        order = sorted(counts)
+        sizes: Counter = Counter(key for i, key in enumerate(keys) if ids[i] not in hi)
+        order = sorted(sizes)
         gindex = {key: g for g, key in enumerate(order)}
         member_group = [-1 if ids[i] in hi else gindex[key] for i, key in enumerate(keys)]
         pair_relations: dict[tuple[int, int], Counter] = defaultdict(Counter)
@@ -137,7 +138,7 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
             ga, gb = (ga, gb) if ga >= 0 and gb >= 0 else (ga if ga >= 0 else -2 - a, gb if gb >= 0 else -2 - b)
             if ga != gb:
                 pair_relations[(min(ga, gb), max(ga, gb))][r] += 1
-        places = _group_places(order, counts, pair_relations)
+        places = _group_places(order, sizes, pair_relations)
         entries = []
         for key in order:
             if grouping == "type":
@@ -146,7 +147,7 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
             else:
                 label = cancer_labels.get(key) or _short(key)
                 colour, shape = (("#bdbdbd", "star") if key in (NO_CANCER, SEVERAL_CANCERS) else TYPE_STYLE["CancerType"])
-            entries.append({"key": key, "label": label[:1].upper() + label[1:], "count": counts[key],
+            entries.append({"key": key, "label": label[:1].upper() + label[1:], "count": sizes[key],
                             "color": colour, "shape": shape, "style": _node_style(colour, shape),
                             "x": places[key][0], "y": places[key][1]})
         groupings[grouping] = {"groups": entries, "member": member_group}
@@ -228,7 +229,7 @@ def _group_places(order: list[str], counts: Counter, pair_relations) -> dict[str
     n = len(order)
     if n == 0:
         return {}
-    weight = Counter()
+    weight: Counter = Counter()
     for (a, b), c in pair_relations.items():
         if a >= 0 and b >= 0:
             weight[(a, b)] += sum(c.values())
