@@ -217,3 +217,45 @@ def test_statements_are_coloured_by_source_with_a_legend(browser, imported_build
     tip = browser.execute_script("return window.exokg.edges.get(arguments[0]).title.textContent", imported[0]["id"])
     assert "mirtarbase" in tip and "Functional MTI" in tip and "99999901" in tip
     assert_clean(browser, url)
+
+
+def test_exokg_viz_of_a_large_store_writes_the_aggregated_page(built_dir, tmp_path, capsys):
+    """A build with a generated file loaded (scripts/make_scale_fixture.py + exokg load) past
+    AGGREGATE_NODES entities: `exokg viz` writes the aggregated page, every statement named by its
+    source (the review or the loaded file)."""
+    import shutil
+
+    from scripts.make_scale_fixture import hub_keys, write_fixture
+
+    from .conftest import run_cli
+
+    build = tmp_path / "build"
+    shutil.copytree(built_dir, build, symlinks=True)
+    fixture = tmp_path / "scale.nt"
+    curated = projection(built_dir)
+    renamed = sum(1 for _, d in curated.nodes(data=True) if d.get("key") not in hub_keys())  # entities per copy
+    copies_needed = viz.AGGREGATE_NODES // renamed + 2
+    with open(fixture, "w", encoding="utf-8") as out:
+        write_fixture(built_dir / "exokg.nt", 16_000 * copies_needed, out)
+    # whole copies only: the last one may stop half-way (a statement without its entities)
+    lines = fixture.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = max(int(n) for n in re.findall(r"-c(\d+)>", lines[-1]))
+    cut = next(i for i, line in enumerate(lines) if f"-c{last}>" in line)
+    fixture.write_text("".join(lines[:cut]), encoding="utf-8")
+    code, _, err = run_cli(capsys, "load", str(fixture), "--graph", str(build))
+    assert code == 0, err
+    G = projection(build)
+    assert G.number_of_nodes() >= viz.AGGREGATE_NODES
+    page = tmp_path / "whole.html"
+    code, out, err = run_cli(capsys, "viz", "--graph", str(build), "-o", str(page))
+    assert code == 0, err
+    text = page.read_text(encoding="utf-8")
+    data = payload_of(text)
+    assert data["aggregate"] is True and data["counts"] == [G.number_of_nodes(), G.number_of_edges()]
+    edges = unpack(data["blocks"]["edges"])
+    loaded = [name for name in data["sources"] if name.startswith("loaded ")]
+    assert data["sources"] == sorted(["review", *loaded]) and len(loaded) == 1
+    by_source = Counter(data["sources"][s] for s in edges["source"])
+    assert by_source["review"] == curated.number_of_edges()
+    assert by_source[loaded[0]] == G.number_of_edges() - curated.number_of_edges()
+    assert f"{G.number_of_nodes()} entities" in out
