@@ -91,9 +91,12 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
         view = construct_view(triples, title=title or "ExoKG CONSTRUCT result", source=graph_source)
     else:
         G, origin = _with_sources(projection(graph_source), graph_source, sources)
-        nodes, edges, description = select(G, focus=focus, hops=hops, cancers=cancers, drugs=drugs,
-                                           relations=relations, types=types, source=graph_source,
-                                           certainties=certainties)
+        if focus or cancers or drugs or relations or types or certainties or not len(G):
+            nodes, edges, description = select(G, focus=focus, hops=hops, cancers=cancers, drugs=drugs,
+                                               relations=relations, types=types, source=graph_source,
+                                               certainties=certainties)
+        else:  # the whole graph: nothing to select (a large store would spend seconds listing it)
+            nodes, edges, description = list(G), list(G.edges(keys=True)), "whole graph"
         whole = description == "whole graph"
         centre = [resolve(focus, graph_source).iri] if focus else []
         if len(nodes) >= AGGREGATE_NODES:  # too many to draw one by one: groups opened on demand
