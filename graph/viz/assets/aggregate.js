@@ -244,11 +244,14 @@
     return p ? p[1] : id;
   }
 
-  function draw() {
+  var drawnGrouping = grouping;  // the grouping whose group nodes are on the canvas
+  function draw(keepPlaces) {
     // from the columns: opened groups' first members, pinned and highlighted entities; the rest added up
-    for (var key in groupPlaces) if (key.indexOf(grouping + ":") !== 0) delete groupPlaces[key];
-    var moved = network.getPositions(nodes.getIds().filter(function (id) { return id.charAt(0) === "g"; }));
-    Object.keys(moved).forEach(function (id) { groupPlaces[grouping + ":" + id.slice(2)] = moved[id]; });
+    if (keepPlaces !== false) {  // groups stay where the reader dragged them
+      var moved = network.getPositions(nodes.getIds().filter(function (id) { return id.charAt(0) === "g"; }));
+      Object.keys(moved).forEach(function (id) { groupPlaces[drawnGrouping + ":" + id.slice(2)] = moved[id]; });
+    }
+    drawnGrouping = grouping;
     var list = groups(), drawn = new Uint8Array(N.id.length), byGroup = list.map(function () { return []; }), loose = [];
     list.forEach(function (entry, g) {
       if (opened[g] === undefined) return;
@@ -487,7 +490,8 @@
   document.getElementById("exokg-fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
   document.getElementById("exokg-physics").addEventListener("click", function () {
     groupPlaces = {};
-    if (N) draw();
+    if (N) draw(false);
+    else { nodes.clear(); edges.clear(); drawInitial(); }
     network.fit();
   });
 
