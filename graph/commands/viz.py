@@ -61,9 +61,13 @@ class GroupByChoice(click.Choice):
               help="How the page opens: one node per entity type, per cancer, or every entity on its own "
                    "(default: type for an unfocused view of more than 150 entities, else none). "
                    "The page can switch.")
+@click.option("--sources", "sources", metavar="NAMES",
+              help="Whose statements to draw, comma-separated: review (the review and files added with "
+                   "`exokg load`) and resources brought in with `exokg import`, e.g. review,mirtarbase "
+                   "(default: review). Statements are coloured by source.")
 @click.option("--title", help="Page title (default: says what is drawn).")
 def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types, certainties, construct, group_by,
-                title):
+                sources, title):
     """Write one HTML page with the interactive network; it works offline and can be e-mailed.
 
     \b
@@ -76,7 +80,8 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     """
     from ..entities import resolve
     from ..projection import projection
-    from ..viz import VizError, construct_view, graph_view, run_construct, select, write_html
+    from ..viz import (AGGREGATE_NODES, VizError, construct_view, graph_view, render_aggregate, run_construct, select,
+                       write_html)
 
     if construct is not None:
         if focus or cancers or drugs or relations or types or certainties:
@@ -85,17 +90,47 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
         triples = run_construct(_query_text(construct), graph_source)
         view = construct_view(triples, title=title or "ExoKG CONSTRUCT result", source=graph_source)
     else:
-        G = projection(graph_source)
-        nodes, edges, description = select(G, focus=focus, hops=hops, cancers=cancers, drugs=drugs,
-                                           relations=relations, types=types, source=graph_source,
-                                           certainties=certainties)
+        G, origin = _with_sources(projection(graph_source), graph_source, sources)
+        if focus or cancers or drugs or relations or types or certainties or not len(G):
+            nodes, edges, description = select(G, focus=focus, hops=hops, cancers=cancers, drugs=drugs,
+                                               relations=relations, types=types, source=graph_source,
+                                               certainties=certainties)
+        else:  # the whole graph: nothing to select (a large store would spend seconds listing it)
+            nodes, edges, description = list(G), list(G.edges(keys=True)), "whole graph"
         whole = description == "whole graph"
         centre = [resolve(focus, graph_source).iri] if focus else []
+        if len(nodes) >= AGGREGATE_NODES:  # too many to draw one by one: groups opened on demand
+            page = render_aggregate(G, None if whole else nodes, None if whole else edges,
+                                    title=title or ("ExoKG: " + description), description=description,
+                                    group_by="type" if group_by == "auto" else group_by, highlight_nodes=centre,
+                                    sources=origin)
+            path = write_html(page, out)
+            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {len(nodes)} entities, {len(edges)} statements, "
+                       f"grouped by {'type' if group_by == 'auto' else group_by}")
+            return
         view = graph_view(G, None if whole else nodes, None if whole else edges,
-                          title=title or ("ExoKG: " + description), description=description, highlight_nodes=centre)
+                          title=title or ("ExoKG: " + description), description=description, highlight_nodes=centre,
+                          sources=origin)
     path = write_html(dataclasses.replace(view, group_by=group_by), out)
     n_nodes, n_edges = view.counts
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {n_nodes} entities, {n_edges} statements")
+
+
+def _with_sources(G, graph_source, sources: str | None):
+    """The projection with the statements of ``--sources`` and each statement's source (None when
+    everything drawn comes from the review: the page then names no source per statement)."""
+    from ..viz.sources import REVIEW, source_names, with_sources
+
+    wanted = [s.strip() for s in (sources or REVIEW).split(",") if s.strip()]
+    if sources is not None and not wanted:
+        raise click.UsageError("--sources is empty. Fix: --sources review or e.g. --sources review,mirtarbase")
+    if wanted == [REVIEW]:
+        from ..store import open_store
+
+        if not any(n.startswith("loaded ") for n in source_names(open_store(graph_source)).values()):
+            return G, None
+    G, origin = with_sources(G, graph_source, wanted)
+    return G, origin
 
 
 COMMANDS = [viz_command]

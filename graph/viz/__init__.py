@@ -17,6 +17,8 @@ Views (each returns a :class:`View`; :func:`render_html` turns it into the page)
 - :func:`construct_view` the triples of a SPARQL CONSTRUCT result (rdflib Graph, pyoxigraph
   triples or plain 3-tuples).
 
+:func:`render_aggregate` writes the aggregated page of a view of AGGREGATE_NODES entities or more
+(one node per group, members opened on demand, data compressed in the page; :mod:`~graph.viz.aggregate`).
 :func:`write_html` writes a page atomically; :func:`notebook` shows one inline in Jupyter.
 The output depends only on the input: nodes and edges are sorted, JSON keys are sorted, the
 layout is computed here without randomness (:func:`compute_layout`) and vis-network's physics,
@@ -36,10 +38,11 @@ True
 """
 from __future__ import annotations
 
+from .aggregate import AGGREGATE_NODES, MEMBER_CAP, aggregate_payload
 from .layout import (EDGE_PX, GRAVITY, GROUP_AUTO_NODES, GROUP_GAP_PX, GROUP_MEMBER_PX, GROUPINGS, LARGE_GRAPH,
                      compute_layout, group_entries, group_layout, grouping_name, initial_grouping, layout_options)
-from .page import (EDGE_LABEL_LIMIT, VIS_VERSION, NotebookView, notebook, page_payload, render_html,
-                   render_paths, render_subgraph, script_json, write_html)
+from .page import (EDGE_LABEL_LIMIT, VIS_VERSION, NotebookView, notebook, page_payload, render_aggregate,
+                   render_html, render_paths, render_subgraph, script_json, write_html)
 from .select import select
 from .style import (ARROW_BY_SIGN, CONTEXT_LABELS, OTHER_RELATION_COLOUR, OTHER_TYPE, RELATION_COLOURS, SIGN_WORDS,
                     TYPE_STYLE)
@@ -47,7 +50,7 @@ from .views import (View, VizError, cancer_groups, construct_view, graph_view, p
                     subgraph_view)
 
 __all__ = [
-    "ARROW_BY_SIGN", "CONTEXT_LABELS", "EDGE_LABEL_LIMIT", "EDGE_PX", "GRAVITY", "GROUPINGS", "GROUP_AUTO_NODES",
+    "AGGREGATE_NODES", "MEMBER_CAP", "aggregate_payload", "render_aggregate", "ARROW_BY_SIGN", "CONTEXT_LABELS", "EDGE_LABEL_LIMIT", "EDGE_PX", "GRAVITY", "GROUPINGS", "GROUP_AUTO_NODES",
     "GROUP_GAP_PX", "GROUP_MEMBER_PX", "LARGE_GRAPH", "NotebookView", "OTHER_RELATION_COLOUR", "OTHER_TYPE",
     "RELATION_COLOURS", "SIGN_WORDS", "TYPE_STYLE", "VIS_VERSION", "View", "VizError", "cancer_groups",
     "compute_layout", "construct_view", "graph_view", "group_entries", "group_layout", "grouping_name",

@@ -122,6 +122,7 @@ def page_payload(view: View, options: dict | None = None, freeze: bool = True, l
                       for g in GROUPINGS if g != "none"},
         "cancerLabels": view.cancer_labels,
         "relations": relations,
+        "sources": sorted({e["source"] for e in view.edges if e.get("source")}),
         "options": opts,
         "freeze": freeze,
         "edgeLabels": n_edges <= EDGE_LABEL_LIMIT,
@@ -139,9 +140,34 @@ def render_html(view: View, options: dict | None = None, freeze: bool = True, la
     ``freeze=False`` keeps physics running after stabilisation (the last two for the
     benchmark's baseline); ``group_by`` (type, cancer, none, auto) overrides ``view.group_by``.
     """
-    payload = page_payload(view, options, freeze, layout, group_by)
+    return _fill(page_payload(view, options, freeze, layout, group_by), view.title, "viz.js")
+
+
+def render_aggregate(G: nx.MultiDiGraph, nodes: Iterable[str] | None = None, edges: Iterable[tuple] | None = None,
+                     title: str = "ExoKG", description: str = "", group_by: str = "type",
+                     highlight_nodes: Iterable[str] = (), sources: dict | None = None) -> str:
+    """The aggregated page of ``G`` (or of ``nodes`` and ``edges``): one node per group, groups
+    opened on demand (see :mod:`graph.viz.aggregate`); for views of AGGREGATE_NODES entities or more.
+    ``group_by``: type or cancer; ``sources``: statement id -> the source it comes from."""
+    from .aggregate import aggregate_payload
+
+    if group_by not in ("type", "cancer"):
+        raise VizError(f"a view this large opens grouped (by type or cancer), not by '{group_by}'. "
+                       "Fix: --group-by type or cancer, or draw less with --focus, --cancer, --type ...")
+    payload = aggregate_payload(G, None if nodes is None else list(nodes), None if edges is None else list(edges),
+                                highlight_nodes, sources)
+    payload.update({"title": title, "description": description, "kind": "aggregate", "groupBy": group_by,
+                    "options": layout_options(MEMBER_VIEW_NODES, MEMBER_VIEW_NODES), "contextLabels": CONTEXT_LABELS,
+                    "visVersion": VIS_VERSION})
+    return _fill(payload, title, "aggregate.js")
+
+
+MEMBER_VIEW_NODES = 1000  # the aggregated page draws about this many nodes at most: its vis-network options
+
+
+def _fill(payload: dict, title: str, script: str) -> str:
     vis_js, vis_css = _vis_assets()
-    page_js = _asset("viz.js")
+    page_js = _asset(script)
     for name, text in (("vis-network.min.js", vis_js), ("viz.js", page_js)):
         if re.search(r"</script|<!--", text, re.IGNORECASE):
             raise VizError(f"{name} contains '</script' or '<!--' and cannot be inlined. Fix: report this ExoKG bug")
@@ -154,7 +180,7 @@ def render_html(view: View, options: dict | None = None, freeze: bool = True, la
            "frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
     replacements = {
         "CSP": html_lib.escape(csp, quote=True),
-        "TITLE": html_lib.escape(view.title),
+        "TITLE": html_lib.escape(title),
         "STYLE": css,
         "DATA": script_json(payload),
         "VIS_JS": vis_js,

@@ -55,13 +55,16 @@ class View:
 
 def graph_view(G: nx.MultiDiGraph, nodes: Iterable[str] | None = None, edges: Iterable[tuple] | None = None,
                title: str = "ExoKG", description: str = "", highlight_nodes: Iterable[str] = (),
-               highlight_edges: Iterable[tuple] = (), kind: str = "graph") -> View:
+               highlight_edges: Iterable[tuple] = (), kind: str = "graph", sources: dict[str, str] | None = None) -> View:
     """A view of ``G`` (a projection-shaped MultiDiGraph) restricted to ``nodes`` and ``edges``.
 
     ``nodes`` None means every node; ``edges`` None means every edge among the kept nodes.
     Edges are ``(u, v, key)`` triples, or ``(u, v)`` pairs meaning every edge from u to v.
     Node size follows the node's degree in ``G``. Context values that are entity IRIs are shown
     by their label (looked up in ``G``, then in ``G.graph["labels"]`` when present).
+
+    ``sources`` (statement id -> where it comes from, see :func:`graph.viz.sources.with_sources`)
+    gives every edge its ``source``; the page then colours statements by source.
 
     Each node carries its group keys, ``groups = {"type": ..., "cancer": ...}``, for the page's
     "Group by" control, and ``cancers``, the cancers its statements in ``G`` name with how many
@@ -91,6 +94,10 @@ def graph_view(G: nx.MultiDiGraph, nodes: Iterable[str] | None = None, edges: It
     for u, v, k in edge_keys:
         d = G.edges[u, v, k]
         out_edges.append(_edge_record(u, v, k, d, labels, (u, v, k) in hi_edges))
+        if sources is not None:
+            out_edges[-1]["source"] = sources.get(str(k), "review")
+        if d.get("evidence"):  # an imported resource's own evidence (graph.viz.sources)
+            out_edges[-1]["evidence"] = [list(pair) for pair in d["evidence"]]
     out_edges.sort(key=lambda r: (r["from"], r["to"], r["id"]))
     _dedupe_edge_ids(out_edges)
     return View(title=title, description=description, nodes=out_nodes, edges=out_edges, kind=kind,

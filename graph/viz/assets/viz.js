@@ -16,6 +16,10 @@
   data.relations.forEach(function (r) { relByName[r.name] = r; });
   data.nodes.forEach(function (n) { nodeById[n.id] = n; });
   var hiddenTypes = {}, hiddenRelations = {};  // legend filters
+  // with more than one source (the review, loaded files, imported resources), statements are coloured by source
+  var SOURCE_COLOURS = ["#444444", "#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999"];
+  var sources = data.sources || [], bySource = sources.length > 1;
+  function sourceColour(name) { return SOURCE_COLOURS[Math.max(0, sources.indexOf(name)) % SOURCE_COLOURS.length]; }
   var grouping = data.groupBy;                  // "none", "type" or "cancer"
 
   function el(tag, cls, text) {
@@ -65,7 +69,9 @@
     var box = el("div", "exokg-tip");
     box.appendChild(el("h3", null, labelOf(e.from) + " " + e.relation_label + " " + labelOf(e.to)));
     var dl = el("dl");
+    if (e.source) row(dl, "source", e.source === "review" ? "the review (Kałużna et al. 2025)" : e.source);
     row(dl, "relation", e.relation_label + (rel && rel.sign !== null ? " (sign " + rel.signText + ")" : ""));
+    (e.evidence || []).forEach(function (pair) { if (pair[0] !== "source") row(dl, pair[0], pair[1]); });
     if (e.predicate && !(rel && rel.sign !== null)) row(dl, "predicate", link(e.predicate, e.predicate));
     e.context.forEach(function (c) { row(dl, data.contextLabels[c.name] || c.name, c.values); });
     row(dl, "section", e.section_title || e.section);
@@ -96,10 +102,11 @@
     var rel = relByName[e.relation];
     var pair = e.from < e.to ? e.from + "\u0000" + e.to : e.to + "\u0000" + e.from;
     var i = pairCount[pair] = (pairCount[pair] || 0) + 1;
+    var colour = bySource ? sourceColour(e.source) : rel.color;
     var v = {
       id: e.id, from: e.from, to: e.to, title: edgeInfo(e), dashes: rel.dashes,
       width: e.highlight ? 4 : 1.4,
-      color: { color: rel.color, highlight: rel.color, hover: rel.color, inherit: false },
+      color: { color: colour, highlight: colour, hover: colour, inherit: false },
       arrows: rel.arrow ? { to: { enabled: true, type: rel.arrow, scaleFactor: 0.6 } } : { to: { enabled: false } }
     };
     if (i > 1) v.smooth = { enabled: true, type: i % 2 ? "curvedCCW" : "curvedCW", roundness: 0.2 * Math.floor(i / 2) };
@@ -414,6 +421,21 @@
   data.types.forEach(function (t) { legendItem(typeList, t.name, t.label, t.count, swatch(t.shape, t.color), hiddenTypes, t.name); });
   var relList = document.getElementById("exokg-relations");
   data.relations.forEach(function (r) { legendItem(relList, r.name, r.label, r.count, lineSwatch(r), hiddenRelations, r.name + ", sign " + r.signText); });
+  if (bySource) {
+    var sourceSection = el("section"), sourceList = el("ul", "exokg-legend");
+    sourceSection.id = "exokg-sources";
+    sourceSection.appendChild(el("h2", null, "Sources (colour of a statement)"));
+    sources.forEach(function (name) {
+      var li = el("li"), label = el("label");
+      label.appendChild(lineSwatch({ color: sourceColour(name), dashes: false, arrow: null }));
+      label.appendChild(el("span", null, name === "review" ? "the review" : name));
+      label.appendChild(el("span", "exokg-count", data.edges.filter(function (e) { return e.source === name; }).length));
+      li.appendChild(label); sourceList.appendChild(li);
+    });
+    sourceSection.appendChild(sourceList);
+    var side = document.getElementById("exokg-side");
+    side.insertBefore(sourceSection, side.children[1]);
+  }
   Array.prototype.forEach.call(document.querySelectorAll(".exokg-all button"), function (button) {
     button.addEventListener("click", function () {
       var list = button.getAttribute("data-target") === "types" ? typeList : relList;
