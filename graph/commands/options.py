@@ -10,23 +10,26 @@ from ..output import ROW_FORMATS
 
 
 def _checked_graph(_ctx, _param, value: Path | None) -> Path | None:
-    """A graph given with --graph is read into the view (:mod:`graph.view`) before the command runs,
-    so a foreign or partial graph gets the same one-line error from every command. A store version
-    never changes, so its passing the check is kept beside it (keyed on the view's code, like the
-    entity index) and the next command does not read the whole graph again."""
+    """A graph given with --graph is checked (:mod:`graph.graphcheck`: a few bounded queries for
+    anything the view would refuse) before the command runs, so a foreign or partial graph gets the
+    same one-line error from every command without reading the whole graph. A store version never
+    changes, so its passing the check is kept beside it (keyed on the code of the check and of the
+    view) and the next command does not ask again."""
     if value is not None:
+        import os
+
         from ..entities import view_code
         from ..store import cached_beside, store_stamp
 
-        cached_beside(store_stamp(value), "checked", view_code(), lambda: _check(value), plain=True)
+        check_code = os.path.join(os.path.dirname(os.path.dirname(__file__)), "graphcheck.py")
+        cached_beside(store_stamp(value), "checked", (view_code(), check_code), lambda: _check(value), plain=True)
     return value
 
 
 def _check(source: Path) -> bool:
-    from ..view import view
+    from ..graphcheck import check_graph
 
-    view(source)  # raises GraphContentError, naming the graph, for a foreign or partial graph
-    return True
+    return check_graph(source)  # raises GraphContentError, naming the graph, for a foreign or partial graph
 
 
 GRAPH_HELP = "Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache)."
