@@ -181,9 +181,11 @@ def void_from_counts(counts: GraphCounts, curation: Curation, digest: str) -> Gr
 
 
 def sorted_runs(lines: Iterable[str], folder: Path, feed: Callable[[Path], None] = lambda run: None,
-                run_lines: int = RUN_LINES) -> list[Path]:
-    """Write ``lines`` as sorted, repeat-free N-Triples files of at most ``run_lines`` lines each in
-    ``folder`` (UTF-8, so byte order is code point order); hand each to ``feed`` when it is done."""
+                run_lines: int | None = None) -> list[Path]:
+    """Write ``lines`` as sorted, repeat-free N-Triples files of at most ``run_lines`` (default
+    :data:`RUN_LINES`) lines each in ``folder`` (UTF-8, so byte order is code point order); hand
+    each to ``feed`` when it is done."""
+    run_lines = run_lines or RUN_LINES
     runs: list[Path] = []
     chunk: list[str] = []
 
