@@ -342,7 +342,7 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
         remove_stale_temporaries(target)
     work = Path(tempfile.mkdtemp(prefix=f".build.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target))
     outputs: dict[str, bytes] = {}
-    holder: dict[str, Graph | int] = {}
+    holder: dict[str, Graph] = {}
     sizes: dict[str, int] = {}
 
     def write(feed: Callable[[Path], None]) -> bytes:
@@ -350,7 +350,7 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
         serialise the other outputs while the store loads; return the VoID description."""
         runs = sorted_runs(curation_lines(curation), work, feed)
         counts = merge_runs(runs, work / "exokg.nt")  # the runs go with the working folder
-        holder["triples"] = counts.triples
+        sizes["triples"] = counts.triples  # taken out below
         if all_formats or counts.triples <= TEXT_FORMATS_MAX_TRIPLES:
             graph = holder["graph"] = parse_ntriples(work / "exokg.nt")
             outputs["exokg.ttl"], outputs["exokg.jsonld"] = to_turtle(graph), to_jsonld(graph)
@@ -370,7 +370,6 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
                              remove=[name for name in OUTPUT_FILES if name not in outputs and name != "exokg.nt"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    graph = holder.get("graph")
-    return BuildResult(out_dir=target, sizes=sizes, triples=int(holder["triples"]), entities=len(curation.entities),
-                       statements=len(curation.statements), digest=digest,
-                       graph=graph if isinstance(graph, Graph) else None)
+    triples = sizes.pop("triples")
+    return BuildResult(out_dir=target, sizes=sizes, triples=triples, entities=len(curation.entities),
+                       statements=len(curation.statements), digest=digest, graph=holder.get("graph"))
