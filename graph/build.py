@@ -1,18 +1,29 @@
-"""Build: curated tables -> checked model -> RDF graph -> files.
+"""Build: curated tables -> checked model -> a stream of triples -> store and files.
 
-Everything is serialised in memory first; only when every output is ready are the files
-written, each to a temporary file in the output folder and then renamed over the old one. A
-bad input therefore leaves the output folder as it was. Outputs are byte-identical for the same
-input: N-Triples lines are sorted, Turtle is written by rdflib's sorting serializer, JSON-LD
-nodes and values are sorted, and no blank node or clock time is used.
+The checked model becomes N-Triples lines one at a time (:func:`graph.rdf.curation_lines`); they
+are sorted in bounded runs on disk, each run handed to the store's bulk loader (in a thread, while
+the next run is made), and the runs are merged into the sorted, repeat-free ``exokg.nt`` while
+counting what the VoID description says. No graph is held in memory, so peak memory grows with
+the curated model, not with the triples. Turtle and JSON-LD (rdflib's writers, which hold the
+graph) are written for graphs up to :data:`TEXT_FORMATS_MAX_TRIPLES` triples, or always with
+``all_formats=True``; above it ``exokg export`` writes them.
+
+Every file goes to a temporary name in the output folder and is renamed over the old one only when
+the store and every output are ready, so a bad input or an interrupted build leaves the folder as
+it was. Outputs are byte-identical for the same input: N-Triples lines are sorted, Turtle is
+written by rdflib's sorting serializer, JSON-LD nodes and values are sorted, and no blank node or
+clock time is used.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +35,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 from .curation import data_dir, load_curation
 from .model import Curation, review_iri
 from .ontology import load_ontology
-from .rdf import check_writable, curation_to_rdf, escape_controls, new_graph
+from .rdf import check_writable, curation_lines, escape_controls, new_graph
 from .identifiers import prefix_records
 from .vocab import BASE, DATASET, EXO, PREFIXES
 
@@ -33,10 +44,17 @@ OUTPUT_FILES = ("exokg.ttl", "exokg.nt", "exokg.jsonld", "void.ttl")
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
+TEXT_FORMATS_MAX_TRIPLES = 100_000  # above it, build writes no Turtle or JSON-LD (exokg export does)
+RUN_LINES = 250_000  # N-Triples lines sorted in memory at a time
+
+
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build wrote: ``sizes`` maps each file written to its size in bytes; ``graph`` is the
+    rdflib graph when Turtle and JSON-LD were written (small graphs), else None."""
+
     out_dir: Path | None
-    files: dict[str, bytes]
+    sizes: dict[str, int]
     triples: int
     entities: int
     statements: int
@@ -99,8 +117,32 @@ def to_jsonld(graph: Graph) -> bytes:
     return (escape_controls(json.dumps(ordered, ensure_ascii=False, indent=1)) + "\n").encode("utf-8")
 
 
+@dataclass
+class GraphCounts:
+    """What the VoID description counts, gathered in one pass over a graph or a sorted stream."""
+
+    triples: int = 0
+    subjects: int = 0
+    predicates: dict[str, int] = field(default_factory=dict)  # triples per predicate IRI
+    classes: dict[Node, int] = field(default_factory=dict)  # subjects per rdf:type object
+
+
+def graph_counts(graph: Graph) -> GraphCounts:
+    counts = GraphCounts(triples=len(graph), subjects=len(set(graph.subjects())))
+    for _, predicate, _ in graph:
+        counts.predicates[str(predicate)] = counts.predicates.get(str(predicate), 0) + 1
+    for _, cls in graph.subject_objects(RDF.type):
+        counts.classes[cls] = counts.classes.get(cls, 0) + 1
+    return counts
+
+
 def void_description(graph: Graph, curation: Curation, digest: str) -> Graph:
-    """VoID description of the built graph; the version comes from the data, not the clock."""
+    """VoID description of ``graph``; the version comes from the data, not the clock."""
+    return void_from_counts(graph_counts(graph), curation, digest)
+
+
+def void_from_counts(counts: GraphCounts, curation: Curation, digest: str) -> Graph:
+    """VoID description of a graph from its counts (:func:`merge_runs` gathers them while writing)."""
     ontology = load_ontology()
     void = new_graph()
     void.bind("void", VOID)
@@ -116,20 +158,17 @@ def void_description(graph: Graph, curation: Curation, digest: str) -> Graph:
     void.add((ds, DCTERMS.hasVersion, Literal(f"{ontology.version}+sha256.{digest[:12]}")))
     void.add((ds, VOID.uriSpace, Literal(BASE)))
     void.add((ds, VOID.vocabulary, URIRef(str(EXO._NS))))
-    void.add((ds, VOID.triples, Literal(len(graph))))
+    void.add((ds, VOID.triples, Literal(counts.triples)))
     void.add((ds, VOID.entities, Literal(len(curation.entities))))
-    void.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    void.add((ds, VOID.properties, Literal(len(set(graph.predicates())))))
-    class_counts: dict[Node, int] = {}
-    for _, cls in graph.subject_objects(RDF.type):
-        class_counts[cls] = class_counts.get(cls, 0) + 1
-    for cls, count in sorted(class_counts.items()):
+    void.add((ds, VOID.distinctSubjects, Literal(counts.subjects)))
+    void.add((ds, VOID.properties, Literal(len(counts.predicates))))
+    for cls, count in sorted(counts.classes.items()):
         part = URIRef(f"{ds}/class/{str(cls).rsplit('/', 1)[-1]}")
         void.add((ds, VOID.classPartition, part))
         void.add((part, VOID["class"], cls))
         void.add((part, VOID.entities, Literal(count)))
     for relation in ontology.relations.values():
-        count = sum(1 for _ in graph.triples((None, relation.iri, None)))
+        count = counts.predicates.get(relation.uri, 0)
         if count:
             part = URIRef(f"{ds}/property/{relation.name}")
             void.add((ds, VOID.propertyPartition, part))
@@ -141,13 +180,66 @@ def void_description(graph: Graph, curation: Curation, digest: str) -> Graph:
     return void
 
 
-def serialize_all(graph: Graph, curation: Curation, digest: str) -> dict[str, bytes]:
-    return {
-        "exokg.ttl": to_turtle(graph),
-        "exokg.nt": to_ntriples(graph),
-        "exokg.jsonld": to_jsonld(graph),
-        "void.ttl": to_turtle(void_description(graph, curation, digest)),
-    }
+def sorted_runs(lines: Iterable[str], folder: Path, feed: Callable[[Path], None] = lambda run: None,
+                run_lines: int | None = None) -> list[Path]:
+    """Write ``lines`` as sorted, repeat-free N-Triples files of at most ``run_lines`` (default
+    :data:`RUN_LINES`) lines each in ``folder`` (UTF-8, so byte order is code point order); hand
+    each to ``feed`` when it is done."""
+    run_lines = run_lines or RUN_LINES
+    runs: list[Path] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        run = folder / f"run-{len(runs):05d}.nt"
+        with open(run, "wb") as handle:
+            handle.write(("\n".join(sorted(set(chunk))) + "\n").encode("utf-8"))
+        chunk.clear()
+        runs.append(run)
+        feed(run)
+
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= run_lines:
+            flush()
+    if chunk or not runs:
+        flush()
+    return runs
+
+
+def merge_runs(runs: list[Path], target: Path) -> GraphCounts:
+    """Merge sorted runs into one sorted N-Triples file without repeats, counting as it goes
+    (subjects are counted on the fly: the lines of one subject are adjacent once sorted)."""
+    counts = GraphCounts()
+    predicates: dict[bytes, int] = {}
+    classes: dict[bytes, int] = {}
+    rdf_type = f"<{RDF.type}>".encode()
+    handles = [open(run, "rb") for run in runs]
+    try:
+        with open(target, "wb") as out:
+            write = out.write
+            previous = last_subject = b""
+            for line in heapq.merge(*handles) if len(handles) > 1 else handles[0]:
+                if line == previous:
+                    continue
+                previous = line
+                write(line)
+                counts.triples += 1
+                end = line.index(b" ")
+                if line[:end] != last_subject:
+                    last_subject = line[:end]
+                    counts.subjects += 1
+                stop = line.index(b" ", end + 1)
+                predicate = line[end + 1:stop]
+                predicates[predicate] = predicates.get(predicate, 0) + 1
+                if predicate == rdf_type:
+                    cls = line[stop + 1:-3]  # the object, without " .\n"
+                    classes[cls] = classes.get(cls, 0) + 1
+    finally:
+        for handle in handles:
+            handle.close()
+    counts.predicates = {p[1:-1].decode("utf-8"): n for p, n in predicates.items()}
+    counts.classes = {URIRef(c[1:-1].decode("utf-8")): n for c, n in classes.items() if c.startswith(b"<")}
+    return counts
 
 
 TEMP_SUFFIX = ".exokg-tmp"
@@ -165,19 +257,28 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(out_dir: Path) -> list[str]:
-    """Delete the temporary files an earlier, killed write left in ``out_dir`` (only our own naming,
-    ``.<file>.<pid>.<random>.exokg-tmp``, and only when that process is gone); return their names."""
+    """Delete the temporary files (and a build's working folder) an earlier, killed write left in
+    ``out_dir`` (only our own naming, ``.<name>.<pid>.<random>.exokg-tmp``, and only when that
+    process is gone); return their names."""
     removed = []
     for path in sorted(out_dir.iterdir()) if out_dir.is_dir() else ():
         match = _TEMP_NAME.fullmatch(path.name)
-        if match and int(match["pid"]) != os.getpid() and not _alive(int(match["pid"])) and path.is_file():
-            path.unlink(missing_ok=True)
+        if match and int(match["pid"]) != os.getpid() and not _alive(int(match["pid"])):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                continue
             removed.append(path.name)
     return removed
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name in ``out_dir``, then rename each into place.
+def write_atomically(out_dir: Path, files: dict[str, bytes], moved: dict[str, Path] | None = None,
+                     remove: Iterable[str] = ()) -> None:
+    """Write every file to a temporary name in ``out_dir``, then rename each into place; files
+    already written in a folder of ``out_dir`` (``moved``: name -> path) are renamed with them,
+    and the outputs named in ``remove`` (of an earlier build) are deleted after the renames.
 
     Temporary files are removed on any exception; those of an earlier write that was killed
     (SIGKILL leaves no chance to clean up) are removed by the next write into the folder.
@@ -196,28 +297,79 @@ def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-        for name, tmp in staged:
+        for name, path in (moved or {}).items():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(path, 0o666 & ~umask)
+            staged.append((name, path))
+        for name, tmp in sorted(staged, key=lambda item: OUTPUT_FILES.index(item[0])
+                                if item[0] in OUTPUT_FILES else len(OUTPUT_FILES)):
             os.replace(tmp, out_dir / name)
+        for name in remove:
+            (out_dir / name).unlink(missing_ok=True)
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
 
 
+def parse_ntriples(path: Path) -> Graph:
+    """An rdflib graph (ExoKG's prefixes bound) of an N-Triples file; for small graphs only."""
+    graph = new_graph()
+    graph.parse(path, format="nt")
+    return graph
+
+
 def build_graph(data: Path | str | None = None) -> tuple[Graph, Curation]:
+    """The curated graph in memory (rdflib), for tests and small data: :func:`build` never holds it
+    for large graphs."""
     curation = load_curation(data)
-    return curation_to_rdf(curation), curation
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = sorted_runs(curation_lines(curation), Path(tmp))
+        merge_runs(runs, Path(tmp) / "exokg.nt")
+        return parse_ntriples(Path(tmp) / "exokg.nt"), curation
 
 
-def build(out_dir: Path | str | None = None, data: Path | str | None = None) -> BuildResult:
-    """Check the curated tables, build the graph and (when ``out_dir`` is given) write it."""
-    graph, curation = build_graph(data)
+def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
+          all_formats: bool = False) -> BuildResult:
+    """Check the curated tables, stream the graph into the store and (when ``out_dir`` is given)
+    write the store and the files; Turtle and JSON-LD only up to :data:`TEXT_FORMATS_MAX_TRIPLES`
+    triples unless ``all_formats``."""
+    curation = load_curation(data)
     digest = data_digest(data)
-    files = serialize_all(graph, curation, digest)
-    if out_dir is not None:
-        from .storage import write_build_store
+    target = Path(out_dir) if out_dir is not None else None
+    if target is not None:
+        target.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+    work = Path(tempfile.mkdtemp(prefix=f".build.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target))
+    outputs: dict[str, bytes] = {}
+    holder: dict[str, Graph] = {}
+    sizes: dict[str, int] = {}
 
-        write_build_store(out_dir, files["exokg.nt"], files["void.ttl"])  # the store first: a failure keeps the old one
-        write_atomically(Path(out_dir), files)
-    return BuildResult(out_dir=Path(out_dir) if out_dir is not None else None, files=files, triples=len(graph),
-                       entities=len(curation.entities), statements=len(curation.statements), digest=digest,
-                       graph=graph)
+    def write(feed: Callable[[Path], None]) -> bytes:
+        """Make the runs (each fed to the store as it is done), merge them into exokg.nt and
+        serialise the other outputs while the store loads; return the VoID description."""
+        runs = sorted_runs(curation_lines(curation), work, feed)
+        counts = merge_runs(runs, work / "exokg.nt")  # the runs go with the working folder
+        sizes["triples"] = counts.triples  # taken out below
+        if all_formats or counts.triples <= TEXT_FORMATS_MAX_TRIPLES:
+            graph = holder["graph"] = parse_ntriples(work / "exokg.nt")
+            outputs["exokg.ttl"], outputs["exokg.jsonld"] = to_turtle(graph), to_jsonld(graph)
+        outputs["void.ttl"] = to_turtle(void_from_counts(counts, curation, digest))
+        size = {**{name: len(content) for name, content in outputs.items()}, "exokg.nt": (work / "exokg.nt").stat().st_size}
+        sizes.update((name, size[name]) for name in OUTPUT_FILES if name in size)
+        return outputs["void.ttl"]
+
+    try:
+        if target is None:
+            write(lambda run: None)
+        else:
+            from .storage import write_build_store
+
+            write_build_store(target, write)  # the store first: a failure keeps the old one
+            write_atomically(target, outputs, moved={"exokg.nt": work / "exokg.nt"},
+                             remove=[name for name in OUTPUT_FILES if name not in outputs and name != "exokg.nt"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    triples = sizes.pop("triples")
+    return BuildResult(out_dir=target, sizes=sizes, triples=triples, entities=len(curation.entities),
+                       statements=len(curation.statements), digest=digest, graph=holder.get("graph"))

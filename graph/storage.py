@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import queue
+import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -141,15 +144,38 @@ def _new_version(build_dir: Path | str, fresh: bool):
         _sweep(versions, target)
 
 
-def write_build_store(build_dir: Path | str, data, description: bytes) -> None:
-    """Publish a new store for a build: ``data`` (N-Triples bytes or a path) and the ontology in
-    the default graph, ``description`` (Turtle) in its named graph, and every graph that
-    ``exokg load`` had added to the previous store, carried over."""
+def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], None]], bytes]) -> None:
+    """Publish a new store for a build: the build's N-Triples and the ontology in the default
+    graph, its VoID description in its named graph, and every graph that ``exokg load`` had added
+    to the previous store, carried over.
+
+    ``write(feed)`` runs in the calling thread and makes the data: each N-Triples file it passes
+    to ``feed`` is bulk-loaded by a second thread (pyoxigraph releases the GIL while loading, so
+    making the next file and loading this one overlap); it returns the description (Turtle). The
+    store is published only when both are done; an error in either leaves the previous store.
+    """
     with _new_version(build_dir, fresh=True) as (store, previous):
-        if isinstance(data, (str, Path)):
-            store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
-        else:
-            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        files: queue.Queue[Path | None] = queue.Queue()
+        failures: list[BaseException] = []
+
+        def load() -> None:
+            while (path := files.get()) is not None:
+                if not failures:
+                    try:
+                        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                    except BaseException as err:  # reported by the calling thread
+                        failures.append(err)
+
+        loader = threading.Thread(target=load, name="exokg-bulk-load", daemon=True)
+        loader.start()
+        try:
+            description = write(files.put)
+        finally:
+            files.put(None)
+            loader.join()
+        if failures:
+            raise StoreError(f"the bulk load of the build's N-Triples failed: {' '.join(str(failures[0]).split())[:200]}. "
+                             f"Fix: check that {build_dir} is writable and not full, then build again")
         add_ontology(store)
         store.bulk_load(description, format=ox.RdfFormat.TURTLE, to_graph=DESCRIPTION_GRAPH)
         if previous is not None:

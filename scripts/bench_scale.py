@@ -14,11 +14,24 @@ the curated graph):
   runs start from it).
 
     python scripts/bench_scale.py --sizes 100000 1000000 [--runs 3] [--json out.json]
+
+``--mode build`` measures the streaming build instead (issue 14, items 2 and 9): for each size, a
+folder of renamed copies of the curated tables (``make_scale_fixture.py --tables``) is built with
+``exokg build --data``, against a bare ``Store(dir).bulk_load`` of the exokg.nt it wrote (seconds,
+triples/s, peak memory of each child); then store size on disk, cold ``resistance``, ``show``,
+``explain`` beside the bare script, ``path`` cold and warm, and ``validate`` (each child stopped
+after ``--timeout`` seconds and reported as such). ``--build-only-above N`` times only the build
+and its baseline for sizes over N triples.
+
+    python scripts/bench_scale.py --mode build --sizes 100000 1000000 5000000 [--build-only-above 5000000]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -29,9 +42,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXOKG = [sys.executable, "-m", "graph.cli"]
 MEASURE = """
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+try:
+    done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=float(os.environ.get("BENCH_TIMEOUT", "0")) or None)
+except subprocess.TimeoutExpired:
+    print("timeout", 0)
+    sys.exit(0)
 elapsed = time.perf_counter() - start
 if done.returncode:
     sys.exit(done.stderr)
@@ -60,13 +78,14 @@ COMMANDS = {
 }
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak resident MB) of one child process."""
-    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], capture_output=True, text=True)
+def measure(args: list[str], timeout: float = 0) -> tuple[float, float]:
+    """(seconds, peak resident MB) of one child process; (inf, 0) when stopped after ``timeout`` s."""
+    env = {**os.environ, "BENCH_TIMEOUT": str(timeout)}
+    out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(f"failed: {' '.join(map(str, args))}\n{out.stderr}")
     seconds, kilobytes = out.stdout.split()
-    return float(seconds), int(kilobytes) / 1024
+    return (math.inf, 0.0) if seconds == "timeout" else (float(seconds), int(kilobytes) / 1024)
 
 
 def du(path: Path) -> int:
@@ -111,6 +130,88 @@ def bench_size(work: Path, base: Path, size: int, runs: int, skip: tuple[str, ..
     return result
 
 
+BUILD_COMMANDS = {name: COMMANDS[name] for name in ("resistance", "show", "explain")}
+
+
+def _seconds(value: float) -> float | str:
+    return round(value, 2) if math.isfinite(value) else "timeout"
+
+
+def make_tables(work: Path, copies: int) -> Path:
+    tables = work / f"tables-{copies}"
+    if not tables.exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_scale_fixture.py"), "--tables", "--copies",
+                        str(copies), "-o", str(tables)], check=True, stdout=subprocess.DEVNULL)
+    return tables
+
+
+def built_triples(folder: Path) -> int:
+    text = (folder / "void.ttl").read_text(encoding="utf-8")
+    return int(re.search(r"void:triples (\d+)", text)[1])  # type: ignore[index]
+
+
+def bench_build_size(work: Path, size: int, per_copy: int, base_triples: int, runs: int, timeout: float,
+                     full: bool) -> dict:
+    """The build of about ``size`` triples beside a bare bulk load of its N-Triples, then the
+    commands on the built store."""
+    copies = max(1, round((size - base_triples) / per_copy) + 1)
+    tables = make_tables(work, copies)
+    folder = work / f"built-{copies}"
+    build_s, build_mb = measure([*EXOKG, "build", "--data", tables, "--out", folder])
+    triples = built_triples(folder)
+    raw_dir = work / f"raw-{copies}"
+    raw_s, raw_mb = measure([sys.executable, "-c", RAW_LOAD, raw_dir, folder / "exokg.nt"])
+    store = (folder / "store").resolve()
+    result: dict = {
+        "target": size, "copies": copies, "triples": triples,
+        "nt_mb": round((folder / "exokg.nt").stat().st_size / 2**20, 1),
+        "build_s": round(build_s, 2), "build_triples_per_s": round(triples / build_s),
+        "raw_bulk_load_s": round(raw_s, 2), "raw_triples_per_s": round(triples / raw_s),
+        "build_vs_raw": round(build_s / raw_s, 2), "build_peak_mb": round(build_mb), "raw_peak_mb": round(raw_mb),
+        "store_mb": round(du(store) / 2**20, 1), "raw_store_mb": round(du(raw_dir) / 2**20, 1),
+    }
+    shutil.rmtree(raw_dir)
+    if full:
+        query = work / "q.rq"
+        query.write_text(subprocess.run([*EXOKG, "query", "resistance", "--param", "drug=cisplatin", "--show",
+                                         "--graph", str(folder)], check=True, capture_output=True, text=True).stdout)
+        bare = [sys.executable, "-c", BARE_QUERY, store, query, ROOT / "graph" / "data" / "context.jsonld"]
+        result["bare_query_s"] = round(statistics.median(measure(bare)[0] for _ in range(runs)), 2)
+        for name, args in BUILD_COMMANDS.items():
+            times = [measure([*EXOKG, *args, "--graph", folder], timeout)[0] for _ in range(runs)]
+            result[f"{name}_s"] = _seconds(statistics.median(times))
+        if isinstance(result["resistance_s"], float):
+            result["resistance_vs_bare"] = round(result["resistance_s"] / result["bare_query_s"], 2)
+        result["path_cold_s"] = _seconds(measure([*EXOKG, *COMMANDS["path"], "--graph", folder], timeout)[0])
+        result["path_warm_s"] = _seconds(measure([*EXOKG, *COMMANDS["path"], "--graph", folder], timeout)[0])
+        validate_s, validate_mb = measure([*EXOKG, "validate", "--graph", folder], timeout)
+        result["validate_s"], result["validate_peak_mb"] = _seconds(validate_s), round(validate_mb)
+    shutil.rmtree(folder)
+    shutil.rmtree(tables)
+    return result
+
+
+def main_build(args: argparse.Namespace, work: Path) -> list[dict]:
+    """The build of the curated graph and of two copies (for the triples a copy adds), then each size."""
+    base = work / "base"
+    build_s, build_mb = measure([*EXOKG, "build", "--out", base])
+    raw_s, raw_mb = measure([sys.executable, "-c", RAW_LOAD, work / "raw-curated", base / "exokg.nt"])
+    base_triples = built_triples(base)
+    two = work / "two"
+    subprocess.run([*EXOKG, "build", "--data", str(make_tables(work, 2)), "--out", str(two)], check=True,
+                   stdout=subprocess.DEVNULL)
+    per_copy = built_triples(two) - base_triples
+    print(json.dumps({"curated_triples": base_triples, "curated_build_s": round(build_s, 2),
+                      "curated_build_peak_mb": round(build_mb), "curated_raw_bulk_load_s": round(raw_s, 2),
+                      "curated_raw_peak_mb": round(raw_mb), "triples_per_copy": per_copy}), flush=True)
+    results = []
+    for size in args.sizes:
+        full = args.build_only_above is None or size <= args.build_only_above
+        results.append(bench_build_size(work, size, per_copy, base_triples, args.runs, args.timeout, full))
+        print(json.dumps(results[-1]), flush=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -118,10 +219,20 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--skip", nargs="*", default=[], choices=[c for c in COMMANDS if c != "path"],
                         help="cold commands not to time (find is slow on large fixtures with many matches)")
+    parser.add_argument("--mode", choices=["load", "build"], default="load")
+    parser.add_argument("--timeout", type=float, default=900, help="--mode build: seconds before a command is stopped")
+    parser.add_argument("--build-only-above", type=int, default=None,
+                        help="--mode build: above this many triples, time only the build and its baseline")
+    parser.add_argument("--work", type=Path, default=None, help="folder for fixtures and stores (default: a temporary one)")
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = Path(tmp)
+        if args.mode == "build":
+            results = main_build(args, work)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+            return
         base = work / "base"
         build_s, build_mb = measure([*EXOKG, "build", "--out", base])
         raw_s, _ = measure([sys.executable, "-c", RAW_LOAD, work / "raw-curated", base / "exokg.nt"])

@@ -18,13 +18,19 @@ from .options import FORMAT_OPTION, GRAPH_HELP, GRAPH_OPTION
               show_default=True, help="Folder to write the graph to.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder of curated tables to build instead of the packaged ones (sections.tsv, references.tsv, curation/).")
-def build_command(out_dir: Path, data_dir: Path | None):
-    """Check the curated tables and write the store, Turtle, N-Triples, JSON-LD and a VoID description."""
-    from ..build import OUTPUT_FILES, build
+@click.option("--all-formats", is_flag=True, default=False,
+              help="Also write Turtle and JSON-LD for a graph of over 100,000 triples (slow; held in memory).")
+def build_command(out_dir: Path, data_dir: Path | None, all_formats: bool):
+    """Check the curated tables and write the store, N-Triples, a VoID description, and Turtle and
+    JSON-LD (up to 100,000 triples, or with --all-formats)."""
+    from ..build import TEXT_FORMATS_MAX_TRIPLES, build
 
-    result = build(out_dir, data_dir)
-    for name in OUTPUT_FILES:
-        click.echo(f"wrote {out_dir / name} ({len(result.files[name]):,} bytes)")
+    result = build(out_dir, data_dir, all_formats=all_formats)
+    for name, size in result.sizes.items():
+        click.echo(f"wrote {out_dir / name} ({size:,} bytes)")
+    if "exokg.ttl" not in result.sizes:
+        click.echo(f"no Turtle or JSON-LD: over {TEXT_FORMATS_MAX_TRIPLES:,} triples (`exokg export --format turtle` "
+                   "or `build --all-formats` writes them)")
     click.echo(f"wrote {out_dir / 'store'} (on-disk store; graphs added by `exokg load` kept)")
     click.echo(f"{result.entities} entities, {result.statements} statements, {result.triples} triples "
                f"(data sha256 {result.digest[:12]})")
