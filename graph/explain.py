@@ -36,6 +36,7 @@ For a specific drug, hops whose ``drug`` qualifier names another drug are droppe
 Hubs (``cancer``, ``exosomes``, ``chemotherapy``, ``cancer-cell`` ...) never sit inside a chain,
 as in :mod:`graph.paths`.
 
+>>> import networkx as nx
 >>> G = nx.MultiDiGraph(); G.add_node("GC")
 >>> def edge(u, v, rel, sign, key, **context):
 ...     _ = G.add_edge(u, v, key=key, relation=rel, sign=sign, context=context)
@@ -52,11 +53,13 @@ as in :mod:`graph.paths`.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .hierarchy import broader_ancestors, context_values, narrower
 from .paths import DEFAULT_LIMIT, PathError, find_paths, hop_statements
+
+if TYPE_CHECKING:
+    from .paths import GraphLike
 
 RESISTANCE_RELATIONS = {"confersResistanceTo": 1, "reversesResistanceTo": -1}
 #: Relations a chain may use before its last hop.
@@ -78,12 +81,19 @@ def _key(G, node) -> str:
     return key if key is not None else str(node)
 
 
-def _nodes_with_keys(G, keys) -> set:
+def nodes_with_keys(G, keys) -> set:
+    """The nodes whose key is one of ``keys`` (the path index looks them up; a networkx graph is scanned)."""
     keys = set(keys)
+    if hasattr(G, "nodes_with_keys"):
+        return set(G.nodes_with_keys(keys))
     return {n for n in G if _key(G, n) in keys}
 
 
-def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
+def _present(G, nodes) -> set:
+    return {n for n in nodes if n in G}
+
+
+def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
             max_hops: int = 5, effect: str | None = None, umbrella: bool = True,
             hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT) -> list[dict]:
     """Ranked mechanism chains from ``agent`` to resistance or sensitivity to ``drug``.
@@ -102,19 +112,19 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
             raise PathError(f"{role} {node!r} is not a node of the graph")
     if agent == drug:
         raise PathError("the agent and the drug are the same entity. Fix: give an agent that acts on the drug")
-    umbrellas = _nodes_with_keys(G, UMBRELLA_DRUG_KEYS)
-    exact = narrower(broader, drug) & set(G)
+    umbrellas = nodes_with_keys(G, UMBRELLA_DRUG_KEYS)
+    exact = _present(G, narrower(broader, drug))
     drug_is_umbrella = drug in umbrellas
     targets = set(exact)
     if umbrella:
-        targets |= (umbrellas | broader_ancestors(broader, drug)) & set(G)
+        targets |= _present(G, umbrellas | broader_ancestors(broader, drug))
     targets.discard(agent)
 
     context = {}
     specific_cancer: set = set()
     if cancer is not None:
         specific_cancer = narrower(broader, cancer)
-        context["cancer"] = context_values(broader, cancer, _nodes_with_keys(G, GENERIC_CANCER_KEYS))
+        context["cancer"] = context_values(broader, cancer, nodes_with_keys(G, GENERIC_CANCER_KEYS))
     if not drug_is_umbrella:
         context["drug"] = frozenset(exact | umbrellas | broader_ancestors(broader, drug))
 
@@ -151,7 +161,7 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
     return chains
 
 
-def _corroborating(G: nx.MultiDiGraph, path: dict, targets: Collection) -> list:
+def _corroborating(G: GraphLike, path: dict, targets: Collection) -> list:
     """Keys of shortcut statements that support a chain: a resistance statement from a chain
     node straight to a target whose ``mechanism`` qualifier names a node further along the chain
     (``lnc-TALC confersResistanceTo temozolomide, mechanism C5-C5a`` supports

@@ -23,6 +23,7 @@ class Hops:
                  want, undirected, hubs, hub_keys, max_degree):
         self.G, self.source, self.targets = G, source, frozenset(targets)
         self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
+        self._core = getattr(G, "node_core", None)  # (key, type) without the other attributes, when G offers it
         self.want = want
         self.undirected = undirected
         self.relations = frozenset(relations) if relations is not None else None
@@ -44,16 +45,18 @@ class Hops:
     # -- filters
     def _node_ok(self, v) -> bool:
         """May ``v`` be on a path other than as its target? (The source always may.)"""
-        attrs = self.attrs[v]
+        if self._core is not None:  # the path index: key and type come with the hops that reached v
+            key, kind = self._core(v)
+        else:
+            attrs = self.attrs[v]
+            key, kind = attrs.get("key"), attrs.get("type")
         if v in self.targets:
             ok = False
         elif self.hubs is None:
-            key = attrs.get("key")
             ok = (key if key is not None else v) not in self.hub_keys
         else:
             ok = v not in self.hubs
         if ok:
-            kind = attrs.get("type")
             if self.include_types is not None and kind not in self.include_types:
                 ok = False
             elif kind in self.exclude_types:

@@ -31,9 +31,8 @@ from collections import Counter, defaultdict
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
-import networkx as nx
 import pyoxigraph as ox
 
 from .errors import GraphContentError
@@ -41,6 +40,9 @@ from .model import QUALIFIERS
 from .ontology import load_ontology
 from .store import open_store, query_options, store_stamp
 from .vocab import PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EXO = PREFIXES["exo"]
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -171,6 +173,8 @@ class GraphView:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The graph form: entity IRIs as nodes, one edge per assertion keyed by its statement id."""
+        import networkx as nx  # only the graph form needs it: readers of nodes and edges start without it
+
         G: nx.MultiDiGraph = nx.MultiDiGraph()
         for node in self.nodes:
             G.add_node(node.iri, **node.attributes())
