@@ -328,6 +328,55 @@ class PathGraph:
 # ---------------------------------------------------------------- writing the index
 
 
+class IndexWriter:
+    """Writes a path index file: sources first, then nodes (with their names), edges, broader
+    links; :meth:`close` adds the lookup indexes. :func:`write_index` feeds it from a store;
+    ``scripts/bench_path_cache.py`` from a synthetic graph."""
+
+    def __init__(self, path: Path | str, sources: list[tuple[str, str, str]]):
+        """``sources``: (name, title, kind) with kind ``review``, ``loaded`` or ``imported``."""
+        self.db = sqlite3.connect(str(path))
+        self.db.executescript(SCHEMA)
+        self.db.executemany("INSERT INTO sources(id, name, title, kind) VALUES (?, ?, ?, ?)",
+                            [(i, *s) for i, s in enumerate(sources)])
+        self.source_id = {name: i for i, (name, _t, _k) in enumerate(sources)}
+        self.ids: dict[str, int] = {}
+
+    def add_node(self, iri: str, key: str | None, kind: str | None, attrs: dict, synonyms: Iterable[str] = (),
+                 label: str | None = None, curie: str | None = None) -> int:
+        """Add a node once (later calls return its id); a node with a key can be named by its
+        key, label and CURIE (first tier) and its synonyms (second tier)."""
+        if iri not in self.ids:
+            nid = self.ids[iri] = len(self.ids) + 1
+            self.db.execute("INSERT INTO nodes(id, iri, key, type, attrs) VALUES (?, ?, ?, ?, ?)",
+                            (nid, iri, key, kind, json.dumps(attrs, ensure_ascii=False)))
+            if key is not None:
+                names = [(normalize_name(key), 0, nid)] + ([(normalize_name(label), 0, nid)] if label else [])
+                names += [(curie.casefold(), 0, nid)] if curie else []
+                names += [(normalize_name(s), 1, nid) for s in synonyms]
+                self.db.executemany("INSERT INTO names(name, tier, node) VALUES (?, ?, ?)", names)
+        return self.ids[iri]
+
+    def add_edges(self, rows: Iterable[tuple]) -> None:
+        """Rows of (source IRI, target IRI, statement key, source name, relation, sign, symmetric,
+        context dict, attribute dict); both ends must have been added."""
+        ids, source_id = self.ids, self.source_id
+        self.db.executemany(
+            "INSERT INTO edges(src, dst, key, source, relation, sign, symmetric, context, attrs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((ids[u], ids[v], key, source_id[source], relation, sign, int(symmetric),
+              json.dumps(context, ensure_ascii=False) if context else None, json.dumps(attrs, ensure_ascii=False))
+             for u, v, key, source, relation, sign, symmetric, context, attrs in rows))
+
+    def add_broader(self, links: Iterable[tuple[str, str]]) -> None:
+        self.db.executemany("INSERT INTO broader(child, parent) VALUES (?, ?)", sorted(set(links)))
+
+    def close(self) -> None:
+        self.db.executescript(INDEXES)
+        self.db.commit()
+        self.db.close()
+
+
 def write_index(stamp: str, path: Path, origin: str | None = None) -> None:
     """Write the path index of store version ``stamp`` to ``path`` (see the module docstring)."""
     from .store import open_store, query_options
@@ -335,55 +384,32 @@ def write_index(stamp: str, path: Path, origin: str | None = None) -> None:
 
     store = open_store(stamp)
     view = _view(stamp, origin)
-    db = sqlite3.connect(str(path))
+    loaded = sorted(g.value for g in store.named_graphs() if g.value.startswith(LOADED_GRAPH_PREFIX))
+    imported = _imported_graphs(store)
+    sources = [(REVIEW, "the review", "review")]
+    sources += [(g.removeprefix(GRAPH_BASE), g.removeprefix(GRAPH_BASE), "loaded") for g in loaded]
+    sources += [(name, title, "imported") for name, title in imported]
+    writer = IndexWriter(path, sources)
     try:
-        db.executescript(SCHEMA)
-        loaded = sorted(g.value for g in store.named_graphs() if g.value.startswith(LOADED_GRAPH_PREFIX))
-        imported = _imported_graphs(store)
-        sources = [(REVIEW, "the review", "review")]
-        sources += [(g.removeprefix(GRAPH_BASE), g.removeprefix(GRAPH_BASE), "loaded") for g in loaded]
-        sources += [(name, title, "imported") for name, title in imported]
-        db.executemany("INSERT INTO sources(id, name, title, kind) VALUES (?, ?, ?, ?)",
-                       [(i, *s) for i, s in enumerate(sources)])
-        source_id = {name: i for i, (name, _t, _k) in enumerate(sources)}
-        ids: dict[str, int] = {}
-
-        def add_node(iri: str, key: str | None, kind: str | None, attrs: dict) -> int:
-            if iri not in ids:
-                ids[iri] = len(ids) + 1
-                db.execute("INSERT INTO nodes(id, iri, key, type, attrs) VALUES (?, ?, ?, ?, ?)",
-                           (ids[iri], iri, key, kind, json.dumps(attrs, ensure_ascii=False)))
-            return ids[iri]
-
-        names = []
         for node in view.nodes:
-            nid = add_node(node.iri, node.key, node.type, node.attributes())
-            names += [(normalize_name(node.key), 0, nid), (normalize_name(node.label), 0, nid)]
-            if node.curie:
-                names.append((node.curie.casefold(), 0, nid))
-            names += [(normalize_name(s), 1, nid) for s in node.synonyms]
-        db.executemany("INSERT INTO names(name, tier, node) VALUES (?, ?, ?)", names)
+            writer.add_node(node.iri, node.key, node.type, node.attributes(), node.synonyms, node.label, node.curie)
         in_loaded = _assertion_graphs(store, loaded)
-        rows = []
-        for edge in view.edges:
-            attrs = edge.attributes()
-            context = attrs.pop("context")
-            graph = in_loaded.get(edge.assertion)
-            source = source_id[graph.removeprefix(GRAPH_BASE)] if graph else source_id[REVIEW]
-            rows.append((ids[edge.source], ids[edge.target], edge.id, source, edge.relation, edge.sign,
-                         int(edge.symmetric), json.dumps(context, ensure_ascii=False) if context else None,
-                         json.dumps(attrs, ensure_ascii=False)))
-        db.executemany("INSERT INTO edges(src, dst, key, source, relation, sign, symmetric, context, attrs) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+        def review_edges():
+            for edge in view.edges:
+                attrs = edge.attributes()
+                context = attrs.pop("context")
+                graph = in_loaded.get(edge.assertion)
+                yield (edge.source, edge.target, edge.id, graph.removeprefix(GRAPH_BASE) if graph else REVIEW,
+                       edge.relation, edge.sign, edge.symmetric, context, attrs)
+
+        writer.add_edges(review_edges())
         for name, _title in imported:
-            _write_imported(db, store, name, source_id[name], ids, add_node)
+            _write_imported(writer, store, name)
         query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"
-        db.executemany("INSERT INTO broader(child, parent) VALUES (?, ?)", sorted(
-            {(r["c"].value, r["p"].value) for r in cast(Any, store.query(query, **query_options(store)))}))
-        db.executescript(INDEXES)
-        db.commit()
+        writer.add_broader((r["c"].value, r["p"].value) for r in cast(Any, store.query(query, **query_options(store))))
     finally:
-        db.close()
+        writer.close()
 
 
 def _imported_graphs(store) -> list[tuple[str, str]]:
@@ -410,9 +436,10 @@ def _assertion_graphs(store, loaded: list[str]) -> dict[str, str]:
     return found
 
 
-def _write_imported(db, store, name: str, source: int, ids: dict, add_node) -> None:
-    """One pass over an imported source's named graph (its quads come grouped by subject): each
-    assertion not negated becomes an edge with the source's evidence, each entity of its own a node."""
+def _write_imported(writer: IndexWriter, store, name: str) -> None:
+    """An imported source's named graph in two passes: its own entities (type and label) become
+    nodes, then its quads, which come grouped by subject, are streamed: each assertion that is
+    not negated becomes an edge with the source's evidence, written in batches."""
     import pyoxigraph as ox
 
     from .ingest.support import LEVEL_LABELS, Evidence
@@ -420,18 +447,17 @@ def _write_imported(db, store, name: str, source: int, ids: dict, add_node) -> N
 
     relations = load_ontology().relations
     graph = ox.NamedNode(GRAPH_BASE + name)
-    rows = []
+    labels = {q.subject.value: q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None, graph)}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, graph):
+        kind = quad.object.value.removeprefix(EXO)
+        if quad.object.value.startswith(EXO) and kind != "Assertion" and quad.subject.value in labels:
+            writer.add_node(quad.subject.value, None, kind, {"key": None, "label": labels[quad.subject.value],
+                                                             "type": kind, "curie": None, "source_name": name})
+    del labels
+    rows: list[tuple] = []
 
     def flush(subject: str | None, props: dict[str, list]) -> None:
-        if subject is None:
-            return
-        types = props.get(RDF + "type", [])
-        if EXO + "Assertion" not in types:
-            kind = next((t.removeprefix(EXO) for t in types if t.startswith(EXO)), None)
-            if kind is not None and props.get(RDFS_LABEL) and subject not in ids:
-                label = props[RDFS_LABEL][0]
-                add_node(subject, None, kind, {"key": None, "label": label, "type": kind, "curie": None,
-                                               "source_name": name})
+        if subject is None or EXO + "Assertion" not in props.get(RDF + "type", []):
             return
         relation = relations.get((props.get(RDF + "predicate") or [""])[0].removeprefix(EXO))
         if relation is None or "true" in props.get(EXO + "isNegated", []):
@@ -449,12 +475,17 @@ def _write_imported(db, store, name: str, source: int, ids: dict, add_node) -> N
         attrs = {"assertion": subject, "relation": relation.name, "relation_label": relation.label,
                  "sign": relation.sign, "symmetric": relation.symmetric, "summary": "", "section": None,
                  "section_title": None, "table_row": None, "references": [], "inferred_references": [],
-                 "evidence": ev.text().removeprefix(relation.name + "; "), "support_type": ev.support, "experiments": ev.experiments,
-                 "pmids": ev.pmids, "knowledge_level": LEVEL_LABELS.get(ev.level, ev.level),
-                 "source_record": ev.record}
-        rows.append((ev.subject, ev.object, subject.removeprefix(ASSERTION_BASE), source, relation.name,
-                     relation.sign, int(relation.symmetric), json.dumps(context) if context else None,
-                     json.dumps(attrs, ensure_ascii=False)))
+                 "evidence": ev.text().removeprefix(relation.name + "; "), "support_type": ev.support,
+                 "experiments": ev.experiments, "pmids": ev.pmids,
+                 "knowledge_level": LEVEL_LABELS.get(ev.level, ev.level), "source_record": ev.record}
+        for end in (ev.subject, ev.object):  # an end the graph does not describe: a node named by its IRI
+            writer.add_node(end, None, None, {"key": None, "label": end, "type": None, "curie": None,
+                                              "source_name": name})
+        rows.append((ev.subject, ev.object, subject.removeprefix(ASSERTION_BASE), name, relation.name,
+                     relation.sign, relation.symmetric, context, attrs))
+        if len(rows) >= 10_000:
+            writer.add_edges(rows)
+            rows.clear()
 
     subject: str | None = None
     props: dict[str, list] = {}
@@ -464,11 +495,4 @@ def _write_imported(db, store, name: str, source: int, ids: dict, add_node) -> N
             subject, props = quad.subject.value, {}
         props.setdefault(quad.predicate.value, []).append(quad.object.value)
     flush(subject, props)
-    edges = []
-    for s, o, *rest in rows:
-        for end in (s, o):
-            if end not in ids:
-                add_node(end, None, None, {"key": None, "label": end, "type": None, "curie": None, "source_name": name})
-        edges.append((ids[s], ids[o], *rest))
-    db.executemany("INSERT INTO edges(src, dst, key, source, relation, sign, symmetric, context, attrs) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", edges)
+    writer.add_edges(rows)
