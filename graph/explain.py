@@ -56,7 +56,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from .hierarchy import broader_ancestors, context_values, narrower
-from .paths import DEFAULT_LIMIT, PathError, find_paths, hop_statements
+from .paths import DEFAULT_LIMIT, PathError, find_paths
 
 if TYPE_CHECKING:
     from .paths import GraphLike
@@ -77,8 +77,18 @@ SIGNED_BY_EFFECT = {"resistance": "increases", "sensitivity": "decreases"}
 
 
 def _key(G, node) -> str:
-    key = G.nodes[node].get("key") if node in G else None
+    if hasattr(G, "node_core"):  # the path index: the key without the node's other attributes
+        key = G.node_core(node)[0] if node in G else None
+    else:
+        key = G.nodes[node].get("key") if node in G else None
     return key if key is not None else str(node)
+
+
+def _hop_edges(G, hop: dict) -> list[dict]:
+    """The attributes a search sees (relation, sign, context) of the statements behind a hop."""
+    u, v = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
+    edges = G._succ[u][v]
+    return [edges[key] for key in hop["statements"]]
 
 
 def nodes_with_keys(G, keys) -> set:
@@ -132,20 +142,26 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
                        last_relations=RESISTANCE_RELATIONS, context=context,
                        signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
 
-    chains = []
+    firsts = []
     for path in found:
-        last = hop_statements(G, path["hops"][-1])
         if path["target"] in exact or drug_is_umbrella:
             match = "drug"
-        elif any(exact & set((d.get("context") or {}).get("drug", ())) for d in last):
+        elif any(exact & set((d.get("context") or {}).get("drug", ())) for d in _hop_edges(G, path["hops"][-1])):
             match = "drug"
         else:
             match = "umbrella"
+        firsts.append(((match != "drug", path["length"]), match, path))
+    firsts.sort(key=lambda f: f[0])
+    if k is not None and len(firsts) > k:  # ranks go by match and length first: later groups cannot reach the top k
+        cut = firsts[k - 1][0]
+        firsts = [f for f in firsts if f[0] <= cut]
+    chains = []
+    for _first, match, path in firsts:
         corroborating = _corroborating(G, path, targets)
         context_matches = 0
         if cancer is not None:
             for hop in path["hops"]:
-                if any(specific_cancer & set((d.get("context") or {}).get("cancer", ())) for d in hop_statements(G, hop)):
+                if any(specific_cancer & set((d.get("context") or {}).get("cancer", ())) for d in _hop_edges(G, hop)):
                     context_matches += 1
         support = sum(len(h["statements"]) for h in path["hops"]) + len(corroborating)
         chains.append(dict(path, effect=EFFECTS[path["sign"]], target_match=match, support=support,

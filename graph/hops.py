@@ -24,6 +24,8 @@ class Hops:
         self.G, self.source, self.targets = G, source, frozenset(targets)
         self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
         self._core = getattr(G, "node_core", None)  # (key, type) without the other attributes, when G offers it
+        # a degree estimate that reads no hops (the path index has one): only to choose where to search first
+        self._hint = getattr(G, "degree_hint", None)
         self.want = want
         self.undirected = undirected
         self.relations = frozenset(relations) if relations is not None else None
@@ -167,7 +169,7 @@ class Hops:
         """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
         time; ``tag`` names that set for the cache) is smaller than ``u``'s neighbourhood, only
         those nodes are looked up instead of scanning every edge of ``u``."""
-        if within is not None and u not in self._out and len(within) < len(self.succ[u]) + len(self.pred[u]):
+        if within is not None and u not in self._out and len(within) < self._cheap_degree(u):
             cached = self._mid.get((u, tag))
             if cached is None:
                 cached = [hop for v in sorted(within, key=_sort_key) for hop in self.pair_options(u, v, False)]
@@ -217,4 +219,11 @@ class Hops:
         return found
 
     def _degree(self, n) -> int:
+        return self._cheap_degree(n)
+
+    def _cheap_degree(self, n) -> int:
+        """How much scanning ``n`` costs: its degree, or the graph's estimate of it when reading
+        its hops would cost more (decides the order of work only, never which paths are found)."""
+        if self._hint is not None:
+            return self._hint(n)
         return len(self.succ[n]) + len(self.pred[n])

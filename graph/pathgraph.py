@@ -45,7 +45,7 @@ REVIEW = "review"
 ALL = "all"
 SCHEMA = """
 CREATE TABLE sources(id INTEGER PRIMARY KEY, name TEXT UNIQUE, title TEXT, kind TEXT);
-CREATE TABLE nodes(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, key TEXT, type TEXT, attrs TEXT);
+CREATE TABLE nodes(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, key TEXT, type TEXT, attrs TEXT, degree INTEGER);
 CREATE TABLE names(name TEXT, tier INTEGER, node INTEGER);
 CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, key TEXT, source INTEGER,
                    relation TEXT, sign INTEGER, symmetric INTEGER, context TEXT, attrs TEXT);
@@ -57,6 +57,7 @@ CREATE INDEX names_name ON names(name, tier);
 CREATE INDEX edges_src ON edges(src, source);
 CREATE INDEX edges_dst ON edges(dst, source);
 CREATE UNIQUE INDEX edges_key ON edges(key);
+UPDATE nodes SET degree = (SELECT count(*) FROM edges WHERE src = nodes.id) + (SELECT count(*) FROM edges WHERE dst = nodes.id);
 """
 EXO = "https://w3id.org/exokg/ontology/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -147,7 +148,7 @@ class _Adjacency(Mapping):
         self.graph, self.outgoing = graph, outgoing
         self.cache: dict[str, dict] = {}
         near, far = ("src", "dst") if outgoing else ("dst", "src")
-        self.sql = (f"SELECT n.iri, n.key, n.type, e.key, e.relation, e.sign, e.symmetric, e.context, e.source "
+        self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source "
                     f"FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.{near} = ?{graph.source_filter} ORDER BY e.id")
 
     def __getitem__(self, iri) -> dict:
@@ -158,12 +159,16 @@ class _Adjacency(Mapping):
             node = graph.node_id(iri)
             if node is None:
                 raise KeyError(iri)
-            core, names = graph.core, graph.source_names
-            for other, key, kind, edge, relation, sign, symmetric, context, source in graph.db.execute(self.sql, (node,)):
-                core[other] = (key, kind)
+            core, names, contexts = graph.core, graph.source_names, graph.contexts
+            for other, key, kind, degree, edge, relation, sign, symmetric, context, source in graph.db.execute(
+                    self.sql, (node,)):
+                core[other] = (key, kind, degree)
+                parsed = contexts.get(context) if context else {}
+                if parsed is None:  # many edges share a context: parsed once, shared read-only
+                    parsed = contexts[context] = json.loads(context)
                 found.setdefault(other, {})[edge] = {
                     "relation": relation, "sign": sign, "symmetric": bool(symmetric),
-                    "context": json.loads(context) if context else {}, "source_name": names[source]}
+                    "context": parsed, "source_name": names[source]}
             self.cache[iri] = found
         return found
 
@@ -190,7 +195,8 @@ class PathGraph:
         ids = sorted(self.available[name][0] for name in self.sources)
         self.source_filter = "" if len(ids) == len(self.available) else (
             f" AND e.source IN ({', '.join(map(str, ids))})" if ids else " AND 0")
-        self.core: dict[str, tuple[str | None, str | None]] = {}  # node -> (key, type)
+        self.core: dict[str, tuple[str | None, str | None, int]] = {}  # node -> (key, type, degree in the file)
+        self.contexts: dict[str, dict] = {}
         self._ids: dict[str, int | None] = {}
         self.nodes = self._node = _Nodes(self)
         self._succ, self._pred = _Adjacency(self, True), _Adjacency(self, False)
@@ -224,10 +230,10 @@ class PathGraph:
     # -- what the search reads
     def node_id(self, iri: str) -> int | None:
         if iri not in self._ids:
-            row = self.db.execute("SELECT id, key, type FROM nodes WHERE iri = ?", (iri,)).fetchone()
+            row = self.db.execute("SELECT id, key, type, degree FROM nodes WHERE iri = ?", (iri,)).fetchone()
             self._ids[iri] = row[0] if row else None
             if row:
-                self.core.setdefault(iri, (row[1], row[2]))
+                self.core.setdefault(iri, (row[1], row[2], row[3]))
         return self._ids[iri]
 
     def node_core(self, iri: str) -> tuple[str | None, str | None]:
@@ -235,8 +241,17 @@ class PathGraph:
         found = self.core.get(iri)
         if found is None:
             self.node_id(iri)
-            found = self.core.get(iri, (None, None))
-        return found
+            found = self.core.get(iri, (None, None, 0))
+        return found[0], found[1]
+
+    def degree_hint(self, iri: str) -> int:
+        """The node's edge count in the whole file (every source): what a search may use to
+        decide where to look first, without reading the node's hops."""
+        found = self.core.get(iri)
+        if found is None:
+            self.node_id(iri)
+            found = self.core.get(iri, (None, None, 0))
+        return found[2] or 0
 
     def __contains__(self, iri) -> bool:
         return isinstance(iri, str) and self.node_id(iri) is not None
