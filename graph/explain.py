@@ -138,18 +138,30 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
     if not drug_is_umbrella:
         context["drug"] = frozenset(exact | umbrellas | broader_ancestors(broader, drug))
 
+    matches: dict[int, str] = {}
+
+    def match_of(path: dict) -> str:
+        found = matches.get(id(path))
+        if found is None:
+            if path["target"] in exact or drug_is_umbrella or any(
+                    exact & set((d.get("context") or {}).get("drug", ())) for d in _hop_edges(G, path["hops"][-1])):
+                found = "drug"
+            else:
+                found = "umbrella"
+            matches[id(path)] = found
+        return found
+
+    def enough(paths: list) -> bool:
+        # chains naming the drug rank first, shorter first: once k of them are known, no longer chain can rank
+        return k is not None and sum(match_of(p) == "drug" for p in paths) >= k
+
     found = find_paths(G, agent, targets, k=None, max_hops=max_hops, relations=MECHANISM_RELATIONS,
                        last_relations=RESISTANCE_RELATIONS, context=context,
-                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
+                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit, stop=enough)
 
     firsts = []
     for path in found:
-        if path["target"] in exact or drug_is_umbrella:
-            match = "drug"
-        elif any(exact & set((d.get("context") or {}).get("drug", ())) for d in _hop_edges(G, path["hops"][-1])):
-            match = "drug"
-        else:
-            match = "umbrella"
+        match = match_of(path)
         firsts.append(((match != "drug", path["length"]), match, path))
     firsts.sort(key=lambda f: f[0])
     if k is not None and len(firsts) > k:  # ranks go by match and length first: later groups cannot reach the top k

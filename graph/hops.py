@@ -28,6 +28,10 @@ class Hops:
         self._hint = getattr(G, "degree_hint", None)
         self.want = want
         self.undirected = undirected
+        # hops read against an edge's direction: every edge when undirected, else only symmetric ones, which the
+        # path index can read alone (a networkx graph is scanned whole, its other edges skipped below)
+        self.back_succ = self.succ if undirected else getattr(G, "_succ_symmetric", self.succ)
+        self.back_pred = self.pred if undirected else getattr(G, "_pred_symmetric", self.pred)
         self.relations = frozenset(relations) if relations is not None else None
         self.last_relations = frozenset(last_relations) if last_relations is not None else self.relations
         self.include_types = frozenset(include_types) if include_types is not None else None
@@ -85,7 +89,7 @@ class Hops:
         """Hops leaving ``u`` (outgoing) or arriving at it, grouped by (neighbour, relation,
         reversed) -> [sign, keys]. A hop into a target is a last hop (``last_relations``); every
         other neighbour must be allowed on a path."""
-        along, against = (self.succ, self.pred) if outgoing else (self.pred, self.succ)
+        along, against = (self.succ, self.back_pred) if outgoing else (self.pred, self.back_succ)
         targets, ok, node_ok = self.targets, self._ok, self._node_ok
         head_is_target = not outgoing and u in targets
         groups: dict = {}
@@ -139,7 +143,7 @@ class Hops:
                 return []
         allowed = self.last_relations if final else self.relations
         groups: dict = {}
-        for is_along, adjacency in ((True, self.succ), (False, self.pred)):
+        for is_along, adjacency in ((True, self.succ), (False, self.back_pred)):
             keydict = adjacency[u].get(v)
             if not keydict:
                 continue
@@ -202,7 +206,7 @@ class Hops:
                 if good:
                     found.append((u, 1))
         undirected = self.undirected
-        for w, keydict in self.succ[v].items():
+        for w, keydict in self.back_succ[v].items():
             if w != v:
                 good = ok.get(w)
                 if good is None:

@@ -144,12 +144,14 @@ class _Adjacency(Mapping):
     attributes are what a search filters on (``relation``, ``sign``, ``symmetric``, ``context``,
     ``source_name``); :meth:`PathGraph.statement` has the rest."""
 
-    def __init__(self, graph: PathGraph, outgoing: bool):
+    def __init__(self, graph: PathGraph, outgoing: bool, symmetric_only: bool = False):
         self.graph, self.outgoing = graph, outgoing
         self.cache: dict[str, dict] = {}
         near, far = ("src", "dst") if outgoing else ("dst", "src")
+        only = " AND e.symmetric = 1" if symmetric_only else ""
         self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source "
-                    f"FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.{near} = ?{graph.source_filter} ORDER BY e.id")
+                    f"FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.{near} = ?{graph.source_filter}{only} "
+                    "ORDER BY e.id")
 
     def __getitem__(self, iri) -> dict:
         found = self.cache.get(iri)
@@ -200,6 +202,8 @@ class PathGraph:
         self._ids: dict[str, int | None] = {}
         self.nodes = self._node = _Nodes(self)
         self._succ, self._pred = _Adjacency(self, True), _Adjacency(self, False)
+        # the edges a directed search may follow backwards (symmetric relations): it reads these, not every edge
+        self._succ_symmetric, self._pred_symmetric = _Adjacency(self, True, True), _Adjacency(self, False, True)
         self.graph: dict[str, Any] = {"source": path}
 
     # -- sources

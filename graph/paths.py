@@ -64,7 +64,7 @@ is marked ``truncated`` (hubs can make the number of simple paths explode).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from .errors import ExoKGError, NoPathError, PathError  # noqa: F401 (re-exported)
@@ -334,7 +334,7 @@ class _Search(Hops):
         return (path["cost"], tuple(_sort_key(n) for n in path["nodes"]),
                 tuple((h["relation"], h["reversed"]) for h in path["hops"]))
 
-    def run(self, k: int | None, max_hops: int | None) -> PathList:
+    def run(self, k: int | None, max_hops: int | None, stop=None) -> PathList:
         result = PathList()
         state = (self.source, self.want if self.want is not None else 1)
         if max_hops is None:
@@ -358,7 +358,7 @@ class _Search(Hops):
                 continue
             found = self.paths_of_length(length, self.dist, self.horizon)
             result.extend(sorted((self.as_dict(*f) for f in found), key=self._order))
-            if self.truncated or (k is not None and len(result) >= k):
+            if self.truncated or (k is not None and len(result) >= k) or (stop is not None and stop(result)):
                 break
             length += 1
         if k is not None and len(result) > k:
@@ -382,14 +382,16 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
                include_types: Collection[str] | None = None, exclude_types: Collection[str] | None = None,
                context: Mapping[str, Collection] | None = None, signed: str | None = None,
                undirected: bool = False, hubs: Collection | None = None, max_degree: int | None = None,
-               limit: int | None = DEFAULT_LIMIT) -> PathList:
+               limit: int | None = DEFAULT_LIMIT, stop: Callable[[list], bool] | None = None) -> PathList:
     """Simple paths from ``source`` to ``target``, shortest first (see the module docstring).
 
     ``target`` is a node, or a set of nodes (the path ends at the first one it reaches).
     ``k=None`` returns every path up to ``max_hops``; ``max_hops=None`` means no bound other than
     ``limit``. ``last_relations`` restricts the relation of the final hop (default: ``relations``).
     An empty result is not an error here (see :func:`shortest_path`); its ``shortest`` attribute
-    is ``None`` when no path exists within ``max_hops``.
+    is ``None`` when no path exists within ``max_hops``. ``stop``, when given, is called with the
+    paths found so far each time every path of one length is known; when it returns true the
+    search ends there (:func:`graph.explain.explain` stops once longer chains cannot rank).
 
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
@@ -407,7 +409,7 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
     search = _Search(G, source, _targets(target), relations=relations, last_relations=last_relations,
                      include_types=include_types, exclude_types=exclude_types, context=context, signed=signed,
                      undirected=undirected, hubs=hubs, max_degree=max_degree, limit=limit)
-    return search.run(k, max_hops)
+    return search.run(k, max_hops, stop)
 
 
 def k_shortest_paths(G: GraphLike, source, target, k: int = 5, **filters) -> PathList:

@@ -74,6 +74,19 @@ def test_the_index_answers_as_the_networkx_projection(built_dir):
         assert chains == expected and chains
         assert format_chains(index, chains, "json", agent=args[0], drug=args[1]) == \
             format_chains(G, expected, "json", agent=args[0], drug=args[1])
+    # explain stops once k chains naming the drug are known: the same top k as ranking every chain
+    resistance = sorted({(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "confersResistanceTo"
+                         and G.nodes[v]["type"] == "Drug"})
+    agents = sorted({a for u, v in resistance for a in G.predecessors(u)} | {u for u, _ in resistance})
+    drugs = sorted({v for _, v in resistance})
+    ranked = 0
+    for agent, drug in {(rng.choice(agents), rng.choice(drugs)) for _ in range(60)}:
+        if agent == drug:
+            continue
+        top = explain(index, agent, drug, broader=broader, k=3)
+        assert top == explain(index, agent, drug, broader=broader, k=None)[:3] == explain(G, agent, drug, broader=broader, k=3)
+        ranked += bool(top)
+    assert ranked >= 5
 
 
 def test_a_path_through_an_imported_edge_needs_its_source_and_says_where_it_comes_from(imported, capsys):
