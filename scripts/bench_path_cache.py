@@ -113,9 +113,15 @@ print(seen.get(target))
 """
 
 
+CAP_S = 120.0  # a query still running after this is stopped and counted at the cap
+
+
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, str]:
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=CAP_S)
+    except subprocess.TimeoutExpired:
+        return CAP_S, ""
     elapsed = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(f"{' '.join(cmd[:6])}...: {done.stderr.strip()[-500:]}")
@@ -127,6 +133,8 @@ def median_of(cmd, runs, env=None) -> tuple[float, str]:
     for _ in range(runs):
         t, out = run(cmd, env)
         times.append(t)
+        if t >= CAP_S:
+            break
     return statistics.median(times), out
 
 
