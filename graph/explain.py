@@ -151,9 +151,17 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
             matches[id(path)] = found
         return found
 
-    def enough(paths: list) -> bool:
-        # chains naming the drug rank first, shorter first: once k of them are known, no longer chain can rank
-        return k is not None and sum(match_of(p) == "drug" for p in paths) >= k
+    def enough(paths: list):
+        # chains naming the drug rank first, shorter first: once k of them are known, no longer chain can rank;
+        # once k chains of any kind are known, a longer chain ranks only if it names the drug
+        if k is None:
+            return False
+        if sum(match_of(p) == "drug" for p in paths) >= k:
+            return True
+        return names_drug if len(paths) >= k else False
+
+    def names_drug(target, d: dict) -> bool:
+        return target in exact or bool(exact & set((d.get("context") or {}).get("drug", ())))
 
     found = find_paths(G, agent, targets, k=None, max_hops=max_hops, relations=MECHANISM_RELATIONS,
                        last_relations=RESISTANCE_RELATIONS, context=context,

@@ -41,12 +41,25 @@ class Hops:
         self.hubs = None if hubs is None else frozenset(hubs)
         self.hub_keys = hub_keys
         self.max_degree = max_degree
+        # (target, edge attributes) -> whether a last hop into that target may use the edge; set by
+        # narrow_last_hops once some last hops can no longer matter (None: every last hop counts)
+        self.last_ok = None
         self._ok: dict = {source: True}
         self._out: dict = {}
         self._in: dict = {}
         self._last: dict = {}
         self._mid: dict = {}
         self.targets_sorted = sorted(self.targets, key=_sort_key)
+
+    def narrow_last_hops(self, last_ok) -> None:
+        """From now on a hop into a target is taken only when one of its statements passes
+        ``last_ok(target, attributes)``; the hop caches are dropped (the distance bounds already
+        computed stay valid lower bounds)."""
+        self.last_ok = last_ok
+        self._out.clear()
+        self._in.clear()
+        self._last.clear()
+        self._mid.clear()
 
     # -- filters
     def _node_ok(self, v) -> bool:
@@ -92,6 +105,8 @@ class Hops:
         along, against = (self.succ, self.back_pred) if outgoing else (self.pred, self.back_succ)
         targets, ok, node_ok = self.targets, self._ok, self._node_ok
         head_is_target = not outgoing and u in targets
+        last_ok = self.last_ok
+        named: dict = {}
         groups: dict = {}
         for is_along, adjacency in ((True, along), (False, against)):
             for v, keydict in adjacency[u].items():
@@ -114,6 +129,10 @@ class Hops:
                         if entry is None:
                             groups[group] = entry = [d.get("sign", 0), []]
                         entry[1].append(key)
+                        if final and last_ok is not None and not named.get(group):
+                            named[group] = last_ok(v if outgoing else u, d)
+        if last_ok is not None:  # a last hop stays when one of its statements passes
+            groups = {g: e for g, e in groups.items() if named.get(g, True) or not (g[0] in targets or head_is_target)}
         return groups
 
     def out_options(self, u) -> tuple[list, list]:
@@ -143,6 +162,7 @@ class Hops:
                 return []
         allowed = self.last_relations if final else self.relations
         groups: dict = {}
+        named: dict = {}
         for is_along, adjacency in ((True, self.succ), (False, self.back_pred)):
             keydict = adjacency[u].get(v)
             if not keydict:
@@ -156,7 +176,10 @@ class Hops:
                     if entry is None:
                         groups[group] = entry = [d.get("sign", 0), []]
                     entry[1].append(key)
-        return [(v, rel, sign, rev, keys) for (rel, rev), (sign, keys) in groups.items()]
+                    if final and self.last_ok is not None and not named.get(group):
+                        named[group] = self.last_ok(v, d)
+        return [(v, rel, sign, rev, keys) for (rel, rev), (sign, keys) in groups.items()
+                if not (final and self.last_ok is not None) or named.get((rel, rev))]
 
     def last_options(self, u) -> list:
         """The last hops from ``u`` into a target, looked up per target (targets are few)."""
@@ -187,7 +210,7 @@ class Hops:
         found = self._in.get(v)
         if found is None:
             allowed = self.last_relations if v in self.targets else self.relations
-            if self.want is None and allowed is None and not self.context:
+            if self.want is None and allowed is None and not self.context and self.last_ok is None:
                 found = self._in_nodes(v)  # no edge filter: only the nodes matter
             else:
                 signed = self.want is not None

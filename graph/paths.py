@@ -358,8 +358,14 @@ class _Search(Hops):
                 continue
             found = self.paths_of_length(length, self.dist, self.horizon)
             result.extend(sorted((self.as_dict(*f) for f in found), key=self._order))
-            if self.truncated or (k is not None and len(result) >= k) or (stop is not None and stop(result)):
+            if self.truncated or (k is not None and len(result) >= k):
                 break
+            if stop is not None:
+                verdict = stop(result)
+                if verdict is True:
+                    break
+                if callable(verdict):
+                    self.narrow_last_hops(verdict)
             length += 1
         if k is not None and len(result) > k:
             del result[k:]
@@ -382,7 +388,7 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
                include_types: Collection[str] | None = None, exclude_types: Collection[str] | None = None,
                context: Mapping[str, Collection] | None = None, signed: str | None = None,
                undirected: bool = False, hubs: Collection | None = None, max_degree: int | None = None,
-               limit: int | None = DEFAULT_LIMIT, stop: Callable[[list], bool] | None = None) -> PathList:
+               limit: int | None = DEFAULT_LIMIT, stop: Callable[[list], object] | None = None) -> PathList:
     """Simple paths from ``source`` to ``target``, shortest first (see the module docstring).
 
     ``target`` is a node, or a set of nodes (the path ends at the first one it reaches).
@@ -390,8 +396,10 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
     ``limit``. ``last_relations`` restricts the relation of the final hop (default: ``relations``).
     An empty result is not an error here (see :func:`shortest_path`); its ``shortest`` attribute
     is ``None`` when no path exists within ``max_hops``. ``stop``, when given, is called with the
-    paths found so far each time every path of one length is known; when it returns true the
-    search ends there (:func:`graph.explain.explain` stops once longer chains cannot rank).
+    paths found so far each time every path of one length is known: ``True`` ends the search
+    there; a function ``(target, edge attributes) -> bool`` keeps searching longer paths, but
+    only those whose last hop has a statement it accepts (:func:`graph.explain.explain` uses both
+    once longer chains, or longer chains into an umbrella drug, cannot rank).
 
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
