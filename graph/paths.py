@@ -3,7 +3,8 @@ composed signs, relation / node-type / context filters and hub handling.
 
 The functions take a :class:`networkx.MultiDiGraph` shaped like :func:`graph.projection.projection`
 (edges carry ``relation``, ``sign`` and optionally ``symmetric`` and ``context``; nodes optionally
-``key`` and ``type``) plus plain arguments, and return plain data: a path is a dict ::
+``key`` and ``type``), or the on-disk path index of :func:`graph.pathgraph.path_graph` that the
+commands search (read per visited node), plus plain arguments, and return plain data: a path is a dict ::
 
     {"source", "target", "length", "sign", "cost",
      "nodes": [n0, n1, ...],
