@@ -93,13 +93,21 @@ def index_file(stamp: str, origin: str | None = None) -> str:
     """The path index file of the store version ``stamp``, computed when missing."""
     code = hashlib.sha256(Path(__file__).read_bytes() + Path(_view_code()).read_bytes()).hexdigest()[:12]
     path = sidecar(stamp, f"paths-{code}.sqlite")
-    if not path.exists():
-        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
-        try:
-            write_index(stamp, tmp, origin)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+    if path.exists():
+        return str(path)
+    if not os.access(path.parent, os.W_OK):  # a build folder the user cannot write: the index goes to the cache
+        from .store import cache_root
+
+        path = cache_root() / "paths" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}-{code}.sqlite"
+        if path.exists():
+            return str(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
+    try:
+        write_index(stamp, tmp, origin)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return str(path)
 
 
