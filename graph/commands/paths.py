@@ -20,7 +20,11 @@ from ..pathgraph import path_graph
 from ..paths import DEFAULT_LIMIT, SIGNS, NoPathError, PathError, find_paths
 from ..paths_render import (describe, format_chains, format_paths, no_chain_message, no_path_message, node_key,
                             write_paths_html)
-from .core import FORMAT_OPTION, GRAPH_OPTION
+from .core import FORMAT_OPTION, GRAPH_HELP
+
+# The graph is checked when its path index is written (once per store version, from the checked view), so
+# path and explain do not read the whole view again on every run, as the other commands' --graph does.
+GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None, help=GRAPH_HELP)
 
 # ---------------------------------------------------------------- option checks
 
