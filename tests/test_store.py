@@ -205,7 +205,10 @@ def test_entity_index_and_projection_are_kept_beside_their_store_version(folder)
     from graph.entities import _entity_index
     from graph.view import read_view
 
-    exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)
+    from graph.entities import entity_index
+    from graph.projection import projection
+
+    projection(folder), entity_index(folder)  # path reads its own index now; these are still kept for the API
     version = store_location(folder)
     kept = sorted(p.name.split(".", 1)[1].split("-")[0] for p in version.parent.glob(version.name + ".*.pickle"))
     assert kept == ["entities", "projection"]
