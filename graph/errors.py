@@ -102,6 +102,12 @@ class NoPathError(PathError):
     """No path satisfies the query."""
 
 
+class UnknownSourceError(PathError):
+    """``--sources`` names a source the store does not hold (part of the command line: exit 2)."""
+
+    exit_code = 2
+
+
 class VizError(ExoKGError):
     """A visualisation was asked for something it cannot draw (unknown filter value, empty view)."""
 

@@ -36,6 +36,7 @@ For a specific drug, hops whose ``drug`` qualifier names another drug are droppe
 Hubs (``cancer``, ``exosomes``, ``chemotherapy``, ``cancer-cell`` ...) never sit inside a chain,
 as in :mod:`graph.paths`.
 
+>>> import networkx as nx
 >>> G = nx.MultiDiGraph(); G.add_node("GC")
 >>> def edge(u, v, rel, sign, key, **context):
 ...     _ = G.add_edge(u, v, key=key, relation=rel, sign=sign, context=context)
@@ -52,11 +53,13 @@ as in :mod:`graph.paths`.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .hierarchy import broader_ancestors, context_values, narrower
-from .paths import DEFAULT_LIMIT, PathError, find_paths, hop_statements
+from .paths import DEFAULT_LIMIT, PathError, find_paths
+
+if TYPE_CHECKING:
+    from .paths import GraphLike
 
 RESISTANCE_RELATIONS = {"confersResistanceTo": 1, "reversesResistanceTo": -1}
 #: Relations a chain may use before its last hop.
@@ -74,16 +77,33 @@ SIGNED_BY_EFFECT = {"resistance": "increases", "sensitivity": "decreases"}
 
 
 def _key(G, node) -> str:
-    key = G.nodes[node].get("key") if node in G else None
+    if hasattr(G, "node_core"):  # the path index: the key without the node's other attributes
+        key = G.node_core(node)[0] if node in G else None
+    else:
+        key = G.nodes[node].get("key") if node in G else None
     return key if key is not None else str(node)
 
 
-def _nodes_with_keys(G, keys) -> set:
+def _hop_edges(G, hop: dict) -> list[dict]:
+    """The attributes a search sees (relation, sign, context) of the statements behind a hop."""
+    u, v = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
+    edges = G._succ[u][v]
+    return [edges[key] for key in hop["statements"]]
+
+
+def nodes_with_keys(G, keys) -> set:
+    """The nodes whose key is one of ``keys`` (the path index looks them up; a networkx graph is scanned)."""
     keys = set(keys)
+    if hasattr(G, "nodes_with_keys"):
+        return set(G.nodes_with_keys(keys))
     return {n for n in G if _key(G, n) in keys}
 
 
-def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
+def _present(G, nodes) -> set:
+    return {n for n in nodes if n in G}
+
+
+def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
             max_hops: int = 5, effect: str | None = None, umbrella: bool = True,
             hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT) -> list[dict]:
     """Ranked mechanism chains from ``agent`` to resistance or sensitivity to ``drug``.
@@ -102,40 +122,66 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
             raise PathError(f"{role} {node!r} is not a node of the graph")
     if agent == drug:
         raise PathError("the agent and the drug are the same entity. Fix: give an agent that acts on the drug")
-    umbrellas = _nodes_with_keys(G, UMBRELLA_DRUG_KEYS)
-    exact = narrower(broader, drug) & set(G)
+    umbrellas = nodes_with_keys(G, UMBRELLA_DRUG_KEYS)
+    exact = _present(G, narrower(broader, drug))
     drug_is_umbrella = drug in umbrellas
     targets = set(exact)
     if umbrella:
-        targets |= (umbrellas | broader_ancestors(broader, drug)) & set(G)
+        targets |= _present(G, umbrellas | broader_ancestors(broader, drug))
     targets.discard(agent)
 
     context = {}
     specific_cancer: set = set()
     if cancer is not None:
         specific_cancer = narrower(broader, cancer)
-        context["cancer"] = context_values(broader, cancer, _nodes_with_keys(G, GENERIC_CANCER_KEYS))
+        context["cancer"] = context_values(broader, cancer, nodes_with_keys(G, GENERIC_CANCER_KEYS))
     if not drug_is_umbrella:
         context["drug"] = frozenset(exact | umbrellas | broader_ancestors(broader, drug))
 
+    matches: dict[int, str] = {}
+
+    def match_of(path: dict) -> str:
+        found = matches.get(id(path))
+        if found is None:
+            if path["target"] in exact or drug_is_umbrella or any(
+                    exact & set((d.get("context") or {}).get("drug", ())) for d in _hop_edges(G, path["hops"][-1])):
+                found = "drug"
+            else:
+                found = "umbrella"
+            matches[id(path)] = found
+        return found
+
+    def enough(paths: list):
+        # chains naming the drug rank first, shorter first: once k of them are known, no longer chain can rank;
+        # once k chains of any kind are known, a longer chain ranks only if it names the drug
+        if k is None:
+            return False
+        if sum(match_of(p) == "drug" for p in paths) >= k:
+            return True
+        return names_drug if len(paths) >= k else False
+
+    def names_drug(target, d: dict) -> bool:
+        return target in exact or bool(exact & set((d.get("context") or {}).get("drug", ())))
+
     found = find_paths(G, agent, targets, k=None, max_hops=max_hops, relations=MECHANISM_RELATIONS,
                        last_relations=RESISTANCE_RELATIONS, context=context,
-                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
+                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit, stop=enough)
 
-    chains = []
+    firsts = []
     for path in found:
-        last = hop_statements(G, path["hops"][-1])
-        if path["target"] in exact or drug_is_umbrella:
-            match = "drug"
-        elif any(exact & set((d.get("context") or {}).get("drug", ())) for d in last):
-            match = "drug"
-        else:
-            match = "umbrella"
+        match = match_of(path)
+        firsts.append(((match != "drug", path["length"]), match, path))
+    firsts.sort(key=lambda f: f[0])
+    if k is not None and len(firsts) > k:  # ranks go by match and length first: later groups cannot reach the top k
+        cut = firsts[k - 1][0]
+        firsts = [f for f in firsts if f[0] <= cut]
+    chains = []
+    for _first, match, path in firsts:
         corroborating = _corroborating(G, path, targets)
         context_matches = 0
         if cancer is not None:
             for hop in path["hops"]:
-                if any(specific_cancer & set((d.get("context") or {}).get("cancer", ())) for d in hop_statements(G, hop)):
+                if any(specific_cancer & set((d.get("context") or {}).get("cancer", ())) for d in _hop_edges(G, hop)):
                     context_matches += 1
         support = sum(len(h["statements"]) for h in path["hops"]) + len(corroborating)
         chains.append(dict(path, effect=EFFECTS[path["sign"]], target_match=match, support=support,
@@ -151,7 +197,7 @@ def explain(G: nx.MultiDiGraph, agent, drug, *, cancer=None, broader: Mapping | 
     return chains
 
 
-def _corroborating(G: nx.MultiDiGraph, path: dict, targets: Collection) -> list:
+def _corroborating(G: GraphLike, path: dict, targets: Collection) -> list:
     """Keys of shortcut statements that support a chain: a resistance statement from a chain
     node straight to a target whose ``mechanism`` qualifier names a node further along the chain
     (``lnc-TALC confersResistanceTo temozolomide, mechanism C5-C5a`` supports

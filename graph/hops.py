@@ -23,8 +23,15 @@ class Hops:
                  want, undirected, hubs, hub_keys, max_degree):
         self.G, self.source, self.targets = G, source, frozenset(targets)
         self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
+        self._core = getattr(G, "node_core", None)  # (key, type) without the other attributes, when G offers it
+        # a degree estimate that reads no hops (the path index has one): only to choose where to search first
+        self._hint = getattr(G, "degree_hint", None)
         self.want = want
         self.undirected = undirected
+        # hops read against an edge's direction: every edge when undirected, else only symmetric ones, which the
+        # path index can read alone (a networkx graph is scanned whole, its other edges skipped below)
+        self.back_succ = self.succ if undirected else getattr(G, "_succ_symmetric", self.succ)
+        self.back_pred = self.pred if undirected else getattr(G, "_pred_symmetric", self.pred)
         self.relations = frozenset(relations) if relations is not None else None
         self.last_relations = frozenset(last_relations) if last_relations is not None else self.relations
         self.include_types = frozenset(include_types) if include_types is not None else None
@@ -34,6 +41,9 @@ class Hops:
         self.hubs = None if hubs is None else frozenset(hubs)
         self.hub_keys = hub_keys
         self.max_degree = max_degree
+        # (target, edge attributes) -> whether a last hop into that target may use the edge; set by
+        # narrow_last_hops once some last hops can no longer matter (None: every last hop counts)
+        self.last_ok = None
         self._ok: dict = {source: True}
         self._out: dict = {}
         self._in: dict = {}
@@ -41,19 +51,31 @@ class Hops:
         self._mid: dict = {}
         self.targets_sorted = sorted(self.targets, key=_sort_key)
 
+    def narrow_last_hops(self, last_ok) -> None:
+        """From now on a hop into a target is taken only when one of its statements passes
+        ``last_ok(target, attributes)``; the hop caches are dropped (the distance bounds already
+        computed stay valid lower bounds)."""
+        self.last_ok = last_ok
+        self._out.clear()
+        self._in.clear()
+        self._last.clear()
+        self._mid.clear()
+
     # -- filters
     def _node_ok(self, v) -> bool:
         """May ``v`` be on a path other than as its target? (The source always may.)"""
-        attrs = self.attrs[v]
+        if self._core is not None:  # the path index: key and type come with the hops that reached v
+            key, kind = self._core(v)
+        else:
+            attrs = self.attrs[v]
+            key, kind = attrs.get("key"), attrs.get("type")
         if v in self.targets:
             ok = False
         elif self.hubs is None:
-            key = attrs.get("key")
             ok = (key if key is not None else v) not in self.hub_keys
         else:
             ok = v not in self.hubs
         if ok:
-            kind = attrs.get("type")
             if self.include_types is not None and kind not in self.include_types:
                 ok = False
             elif kind in self.exclude_types:
@@ -80,9 +102,11 @@ class Hops:
         """Hops leaving ``u`` (outgoing) or arriving at it, grouped by (neighbour, relation,
         reversed) -> [sign, keys]. A hop into a target is a last hop (``last_relations``); every
         other neighbour must be allowed on a path."""
-        along, against = (self.succ, self.pred) if outgoing else (self.pred, self.succ)
+        along, against = (self.succ, self.back_pred) if outgoing else (self.pred, self.back_succ)
         targets, ok, node_ok = self.targets, self._ok, self._node_ok
         head_is_target = not outgoing and u in targets
+        last_ok = self.last_ok
+        named: dict = {}
         groups: dict = {}
         for is_along, adjacency in ((True, along), (False, against)):
             for v, keydict in adjacency[u].items():
@@ -105,6 +129,10 @@ class Hops:
                         if entry is None:
                             groups[group] = entry = [d.get("sign", 0), []]
                         entry[1].append(key)
+                        if final and last_ok is not None and not named.get(group):
+                            named[group] = last_ok(v if outgoing else u, d)
+        if last_ok is not None:  # a last hop stays when one of its statements passes
+            groups = {g: e for g, e in groups.items() if named.get(g, True) or not (g[0] in targets or head_is_target)}
         return groups
 
     def out_options(self, u) -> tuple[list, list]:
@@ -134,7 +162,8 @@ class Hops:
                 return []
         allowed = self.last_relations if final else self.relations
         groups: dict = {}
-        for is_along, adjacency in ((True, self.succ), (False, self.pred)):
+        named: dict = {}
+        for is_along, adjacency in ((True, self.succ), (False, self.back_pred)):
             keydict = adjacency[u].get(v)
             if not keydict:
                 continue
@@ -147,7 +176,10 @@ class Hops:
                     if entry is None:
                         groups[group] = entry = [d.get("sign", 0), []]
                     entry[1].append(key)
-        return [(v, rel, sign, rev, keys) for (rel, rev), (sign, keys) in groups.items()]
+                    if final and self.last_ok is not None and not named.get(group):
+                        named[group] = self.last_ok(v, d)
+        return [(v, rel, sign, rev, keys) for (rel, rev), (sign, keys) in groups.items()
+                if not (final and self.last_ok is not None) or named.get((rel, rev))]
 
     def last_options(self, u) -> list:
         """The last hops from ``u`` into a target, looked up per target (targets are few)."""
@@ -164,7 +196,7 @@ class Hops:
         """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
         time; ``tag`` names that set for the cache) is smaller than ``u``'s neighbourhood, only
         those nodes are looked up instead of scanning every edge of ``u``."""
-        if within is not None and u not in self._out and len(within) < len(self.succ[u]) + len(self.pred[u]):
+        if within is not None and u not in self._out and len(within) < self._cheap_degree(u):
             cached = self._mid.get((u, tag))
             if cached is None:
                 cached = [hop for v in sorted(within, key=_sort_key) for hop in self.pair_options(u, v, False)]
@@ -178,7 +210,7 @@ class Hops:
         found = self._in.get(v)
         if found is None:
             allowed = self.last_relations if v in self.targets else self.relations
-            if self.want is None and allowed is None and not self.context:
+            if self.want is None and allowed is None and not self.context and self.last_ok is None:
                 found = self._in_nodes(v)  # no edge filter: only the nodes matter
             else:
                 signed = self.want is not None
@@ -197,7 +229,7 @@ class Hops:
                 if good:
                     found.append((u, 1))
         undirected = self.undirected
-        for w, keydict in self.succ[v].items():
+        for w, keydict in self.back_succ[v].items():
             if w != v:
                 good = ok.get(w)
                 if good is None:
@@ -214,4 +246,11 @@ class Hops:
         return found
 
     def _degree(self, n) -> int:
+        return self._cheap_degree(n)
+
+    def _cheap_degree(self, n) -> int:
+        """How much scanning ``n`` costs: its degree, or the graph's estimate of it when reading
+        its hops would cost more (decides the order of work only, never which paths are found)."""
+        if self._hint is not None:
+            return self._hint(n)
         return len(self.succ[n]) + len(self.pred[n])

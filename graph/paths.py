@@ -3,7 +3,8 @@ composed signs, relation / node-type / context filters and hub handling.
 
 The functions take a :class:`networkx.MultiDiGraph` shaped like :func:`graph.projection.projection`
 (edges carry ``relation``, ``sign`` and optionally ``symmetric`` and ``context``; nodes optionally
-``key`` and ``type``) plus plain arguments, and return plain data: a path is a dict ::
+``key`` and ``type``), or the on-disk path index of :func:`graph.pathgraph.path_graph` that the
+commands search (read per visited node), plus plain arguments, and return plain data: a path is a dict ::
 
     {"source", "target", "length", "sign", "cost",
      "nodes": [n0, n1, ...],
@@ -46,6 +47,7 @@ length at which k paths are known, so short answers never pay for long searches.
 ``limit`` paths, partial or complete, are enumerated per query; when the cap is hit the result
 is marked ``truncated`` (hubs can make the number of simple paths explode).
 
+>>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_edge("miR", "GENE", key="s1", relation="targets", sign=-1)
 's1'
@@ -63,14 +65,23 @@ is marked ``truncated`` (hubs can make the number of simple paths explode).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
-
-import networkx as nx
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .errors import ExoKGError, NoPathError, PathError  # noqa: F401 (re-exported)
 # the hierarchy helpers lived here before graph.hierarchy; kept importable from graph.paths
 from .hierarchy import broader_ancestors, context_values, load_broader, narrower, parents
 from .hops import Hops, _sort_key
+
+if TYPE_CHECKING:
+    from typing import Union
+
+    import networkx as nx
+
+    from .pathgraph import PathGraph
+
+    #: What the search takes: the networkx projection, or the path index (graph.pathgraph).
+    GraphLike = Union[nx.MultiDiGraph, PathGraph]
 
 __all__ = [
     "HUB_KEYS", "SIGNS", "PathError", "NoPathError", "PathList", "compose_sign", "default_hubs",
@@ -112,25 +123,31 @@ def compose_sign(signs: Iterable[int]) -> int:
     return result
 
 
-def default_hubs(G: nx.MultiDiGraph, keys: Collection[str] = HUB_KEYS) -> frozenset:
+def default_hubs(G: GraphLike, keys: Collection[str] = HUB_KEYS) -> frozenset:
     """Nodes whose ``key`` attribute (or, lacking one, the node itself) is one of ``keys``.
 
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph(); G.add_node("e/cancer", key="cancer"); G.add_node("e/miR-21", key="miR-21")
     >>> sorted(default_hubs(G))
     ['e/cancer']
     """
     keys = set(keys)
+    if hasattr(G, "nodes_with_keys"):  # the path index (graph.pathgraph) looks keys up
+        return frozenset(G.nodes_with_keys(keys))
     return frozenset(n for n, k in G.nodes(data="key") if (k if k is not None else n) in keys)
 
 
-def hop_statements(G: nx.MultiDiGraph, hop: Mapping) -> list[dict]:
+def hop_statements(G: GraphLike, hop: Mapping) -> list[dict]:
     """The edge attribute dicts behind one hop of a path, each with its ``key`` added.
 
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b", key="s1", relation="activates", sign=1)
     >>> p = shortest_path(G, "a", "b")
     >>> [(d["key"], d["relation"]) for d in hop_statements(G, p["hops"][0])]
     [('s1', 'activates')]
     """
+    if hasattr(G, "statement"):  # the path index (graph.pathgraph) reads the full attributes per statement
+        return [dict(G.statement(key), key=key) for key in hop["statements"]]
     u, v = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
     edges = G[u][v]
     return [dict(edges[key], key=key) for key in hop["statements"]]
@@ -153,8 +170,10 @@ class _Search(Hops):
 
     def __init__(self, G, source, targets, *, relations, last_relations, include_types, exclude_types,
                  context, signed, undirected, hubs, max_degree, limit):
-        if not isinstance(G, nx.MultiDiGraph):
-            raise PathError("path-finding needs a networkx MultiDiGraph (as graph.projection builds)")
+        if not (hasattr(G, "_succ") and hasattr(G, "_pred") and getattr(G, "is_multigraph", bool)()
+                and G.is_directed()):
+            raise PathError("path-finding needs a networkx MultiDiGraph (as graph.projection builds) "
+                            "or a path index (graph.pathgraph.path_graph)")
         _check_node(G, source, "source")
         for t in targets:
             _check_node(G, t, "target")
@@ -316,7 +335,7 @@ class _Search(Hops):
         return (path["cost"], tuple(_sort_key(n) for n in path["nodes"]),
                 tuple((h["relation"], h["reversed"]) for h in path["hops"]))
 
-    def run(self, k: int | None, max_hops: int | None) -> PathList:
+    def run(self, k: int | None, max_hops: int | None, stop=None) -> PathList:
         result = PathList()
         state = (self.source, self.want if self.want is not None else 1)
         if max_hops is None:
@@ -342,6 +361,12 @@ class _Search(Hops):
             result.extend(sorted((self.as_dict(*f) for f in found), key=self._order))
             if self.truncated or (k is not None and len(result) >= k):
                 break
+            if stop is not None:
+                verdict = stop(result)
+                if verdict is True:
+                    break
+                if callable(verdict):
+                    self.narrow_last_hops(verdict)
             length += 1
         if k is not None and len(result) > k:
             del result[k:]
@@ -359,20 +384,25 @@ def _targets(target) -> frozenset:
     return frozenset([target])
 
 
-def find_paths(G: nx.MultiDiGraph, source, target, *, k: int | None = None, max_hops: int | None = None,
+def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: int | None = None,
                relations: Collection[str] | None = None, last_relations: Collection[str] | None = None,
                include_types: Collection[str] | None = None, exclude_types: Collection[str] | None = None,
                context: Mapping[str, Collection] | None = None, signed: str | None = None,
                undirected: bool = False, hubs: Collection | None = None, max_degree: int | None = None,
-               limit: int | None = DEFAULT_LIMIT) -> PathList:
+               limit: int | None = DEFAULT_LIMIT, stop: Callable[[list], object] | None = None) -> PathList:
     """Simple paths from ``source`` to ``target``, shortest first (see the module docstring).
 
     ``target`` is a node, or a set of nodes (the path ends at the first one it reaches).
     ``k=None`` returns every path up to ``max_hops``; ``max_hops=None`` means no bound other than
     ``limit``. ``last_relations`` restricts the relation of the final hop (default: ``relations``).
     An empty result is not an error here (see :func:`shortest_path`); its ``shortest`` attribute
-    is ``None`` when no path exists within ``max_hops``.
+    is ``None`` when no path exists within ``max_hops``. ``stop``, when given, is called with the
+    paths found so far each time every path of one length is known: ``True`` ends the search
+    there; a function ``(target, edge attributes) -> bool`` keeps searching longer paths, but
+    only those whose last hop has a statement it accepts (:func:`graph.explain.explain` uses both
+    once longer chains, or longer chains into an umbrella drug, cannot rank).
 
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> for u, v in [("a", "b"), ("b", "d"), ("a", "c"), ("c", "d"), ("a", "d")]:
     ...     _ = G.add_edge(u, v, relation="activates", sign=1)
@@ -388,12 +418,13 @@ def find_paths(G: nx.MultiDiGraph, source, target, *, k: int | None = None, max_
     search = _Search(G, source, _targets(target), relations=relations, last_relations=last_relations,
                      include_types=include_types, exclude_types=exclude_types, context=context, signed=signed,
                      undirected=undirected, hubs=hubs, max_degree=max_degree, limit=limit)
-    return search.run(k, max_hops)
+    return search.run(k, max_hops, stop)
 
 
-def k_shortest_paths(G: nx.MultiDiGraph, source, target, k: int = 5, **filters) -> PathList:
+def k_shortest_paths(G: GraphLike, source, target, k: int = 5, **filters) -> PathList:
     """The ``k`` shortest simple paths (fewer if there are not that many); filters as :func:`find_paths`.
 
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> for u, v in [("a", "b"), ("b", "c"), ("c", "d"), ("a", "c")]:
     ...     _ = G.add_edge(u, v, relation="activates", sign=1)
@@ -403,9 +434,10 @@ def k_shortest_paths(G: nx.MultiDiGraph, source, target, k: int = 5, **filters) 
     return find_paths(G, source, target, k=k, **filters)
 
 
-def simple_paths(G: nx.MultiDiGraph, source, target, max_hops: int = 4, **filters) -> PathList:
+def simple_paths(G: GraphLike, source, target, max_hops: int = 4, **filters) -> PathList:
     """Every simple path of at most ``max_hops`` hops, shortest first (capped by ``limit``).
 
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> for u, v in [("a", "b"), ("b", "c"), ("c", "d"), ("a", "c")]:
     ...     _ = G.add_edge(u, v, relation="activates", sign=1)
@@ -415,9 +447,10 @@ def simple_paths(G: nx.MultiDiGraph, source, target, max_hops: int = 4, **filter
     return find_paths(G, source, target, k=None, max_hops=max_hops, **filters)
 
 
-def shortest_path(G: nx.MultiDiGraph, source, target, **filters) -> dict:
+def shortest_path(G: GraphLike, source, target, **filters) -> dict:
     """The shortest path; raises :class:`NoPathError` when there is none (filters as :func:`find_paths`).
 
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph(); _ = G.add_edge("a", "b", relation="inhibits", sign=-1); G.add_node("z")
     >>> shortest_path(G, "a", "b")["sign"]
     -1

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .output import printable, render
 from .paths import find_paths, hop_statements
+
+if TYPE_CHECKING:
+    from .paths import GraphLike
 
 __all__ = ["SIGN_TEXT", "SIGN_WORD", "CONTEXT_NAMES", "HOP_COLUMNS", "format_paths", "format_chains", "path_json",
            "hop_rows", "chain_line", "evidence_lines", "describe", "node_key", "entity_json", "no_path_message",
@@ -44,7 +46,9 @@ CONTEXT_NAMES = {"cancer": "cancer", "drug": "drug", "cell_line": "cell line", "
                  "biomarker_role": "biomarker role", "model": "model", "direction": "direction",
                  "certainty": "certainty", "evidence_level": "evidence"}
 HOP_COLUMNS = ["path", "hop", "source", "relation", "sign", "reversed", "target", "statement", "certainty", "section",
-               "table_row", "references", "inferred_references", "cancer", "drug", "summary"]
+               "table_row", "references", "inferred_references", "cancer", "drug", "summary", "source_name", "evidence"]
+#: The source of a statement the networkx projection holds (it carries the review and loaded files only).
+REVIEW = "review"
 CHAIN_COLUMNS = ("rank", "effect", "target_match", "support")
 #: Path-dict fields a chain adds (graph.explain), shown in JSON.
 CHAIN_FIELDS = ("rank", "effect", "target_match", "support", "corroborating", "context_matches")
@@ -53,7 +57,9 @@ CHAIN_FIELDS = ("rank", "effect", "target_match", "support", "corroborating", "c
 # ---------------------------------------------------------------- pieces
 
 def node_key(G, node) -> str:
-    return G.nodes[node].get("key") or str(node)
+    """The node's curation key; an imported entity the review does not name has none: its label."""
+    attrs = G.nodes[node]
+    return attrs.get("key") or attrs.get("label") or str(node)
 
 
 def entity_json(G, node) -> dict:
@@ -86,12 +92,28 @@ def _context_text(G, context: dict | None) -> str:
     return "; ".join(parts)
 
 
+def source_of(d: dict) -> str:
+    """The source a statement comes from: ``review``, a loaded file's graph, or an imported resource."""
+    return d.get("source_name") or REVIEW
+
+
+def hop_sources(G, hop: dict) -> list[str]:
+    """The sources of the statements behind a hop, sorted."""
+    return sorted({source_of(d) for d in hop_statements(G, hop)})
+
+
 def statement_json(G, d: dict) -> dict:
-    return {"id": d["key"], "assertion": d.get("assertion"), "relation": d.get("relation"),
-            "relation_label": d.get("relation_label"), "section": d.get("section"),
-            "section_title": d.get("section_title"), "table_row": d.get("table_row"),
-            "references": d.get("references", []), "inferred_references": d.get("inferred_references", []),
-            "summary": d.get("summary"), "context": _context_json(G, d.get("context"))}
+    out = {"id": d["key"], "assertion": d.get("assertion"), "source_name": source_of(d),
+           "source_title": d.get("source_title") or ("the review" if source_of(d) == REVIEW else source_of(d)),
+           "relation": d.get("relation"),
+           "relation_label": d.get("relation_label"), "section": d.get("section"),
+           "section_title": d.get("section_title"), "table_row": d.get("table_row"),
+           "references": d.get("references", []), "inferred_references": d.get("inferred_references", []),
+           "summary": d.get("summary"), "context": _context_json(G, d.get("context"))}
+    for name in ("evidence", "support_type", "experiments", "pmids", "knowledge_level", "source_record"):
+        if name in d:  # an imported resource's own evidence
+            out[name] = d[name]
+    return out
 
 
 def path_json(G, path: dict, extra: tuple = ()) -> dict:
@@ -100,7 +122,7 @@ def path_json(G, path: dict, extra: tuple = ()) -> dict:
     for name in extra:
         out[name] = path[name]
     out["hops"] = [{"source": node_key(G, h["source"]), "relation": h["relation"], "sign": h["sign"],
-                    "reversed": h["reversed"], "target": node_key(G, h["target"]),
+                    "reversed": h["reversed"], "target": node_key(G, h["target"]), "sources": hop_sources(G, h),
                     "statements": [statement_json(G, d) for d in hop_statements(G, h)]} for h in path["hops"]]
     return out
 
@@ -108,8 +130,9 @@ def path_json(G, path: dict, extra: tuple = ()) -> dict:
 def chain_line(G, path: dict) -> str:
     parts = [node_key(G, path["nodes"][0])]
     for hop in path["hops"]:
-        arrow = (f" <-[{hop['relation']} {SIGN_TEXT[hop['sign']]}]- " if hop["reversed"]
-                 else f" -[{hop['relation']} {SIGN_TEXT[hop['sign']]}]-> ")
+        sources = [s for s in hop_sources(G, hop) if s != REVIEW]  # a hop of the review alone is not marked
+        label = f"{hop['relation']} {SIGN_TEXT[hop['sign']]}" + (f" @{','.join(sources)}" if sources else "")
+        arrow = f" <-[{label}]- " if hop["reversed"] else f" -[{label}]-> "
         parts.append(arrow + node_key(G, hop["target"]))
     return "".join(parts)
 
@@ -128,7 +151,13 @@ def evidence_lines(G, path: dict, indent: str = "    ") -> list[str]:
         lines.append(f"{indent}{i}. {node_key(G, subject)} {relation} {node_key(G, obj)}  "
                      f"[sign {SIGN_TEXT[hop['sign']]}]{note}")
         for d in statements:
+            if "evidence" in d:  # an imported resource's row: its name and its own evidence
+                title = d.get("source_title") or source_of(d)
+                lines.append(f"{indent}   {' | '.join(b for b in (d['key'], title, d['evidence']) if b)}")
+                continue
             where = f"section {d.get('section')}"
+            if source_of(d) != REVIEW:
+                where = f"{source_of(d)}, {where}"
             if d.get("table_row"):
                 where += f", Table 1 row {d['table_row']}"
             refs, inferred = d.get("references") or [], d.get("inferred_references") or []
@@ -156,7 +185,8 @@ def hop_rows(G, paths: list[dict], extra: tuple = ()) -> list[dict]:
                        "certainty": "".join(context.get("certainty", [])),
                        "references": d.get("references"), "inferred_references": d.get("inferred_references"),
                        "cancer": [_value(G, v) for v in context.get("cancer", [])],
-                       "drug": [_value(G, v) for v in context.get("drug", [])], "summary": d.get("summary")}
+                       "drug": [_value(G, v) for v in context.get("drug", [])], "summary": d.get("summary"),
+                       "source_name": source_of(d), "evidence": d.get("evidence", "")}
                 for name in extra:
                     row[name] = path[name]
                 rows.append(row)
@@ -165,7 +195,7 @@ def hop_rows(G, paths: list[dict], extra: tuple = ()) -> list[dict]:
 
 # ---------------------------------------------------------------- whole answers
 
-def format_paths(G: nx.MultiDiGraph, found: list[dict], fmt: str, *, source, target, mode: str, hops: int) -> str:
+def format_paths(G: GraphLike, found: list[dict], fmt: str, *, source, target, mode: str, hops: int) -> str:
     """The text of ``exokg path``: ``fmt`` is table, json, csv or tsv; ``mode`` names the query
     ("shortest path", "3 shortest paths", "all paths"); ``hops`` is its --max-hops."""
     if fmt == "json":
@@ -185,7 +215,7 @@ def format_paths(G: nx.MultiDiGraph, found: list[dict], fmt: str, *, source, tar
     return printable("\n".join(lines), keep_newlines=True) + "\n"
 
 
-def format_chains(G: nx.MultiDiGraph, chains: list[dict], fmt: str, *, agent, drug, cancer=None) -> str:
+def format_chains(G: GraphLike, chains: list[dict], fmt: str, *, agent, drug, cancer=None) -> str:
     """The text of ``exokg explain`` for ranked chains (:func:`graph.explain.explain`); ``fmt`` as
     :func:`format_paths`; ``cancer`` is the asked cancer node, if any."""
     if fmt == "json":
@@ -243,7 +273,7 @@ def no_path_message(G, src, dst, hops, truncated, filters: dict) -> str:
     return text + ". Fix: loosen several options at once, e.g. --undirected --allow-hubs"
 
 
-def no_chain_message(G: nx.MultiDiGraph, agent, drug, cancer, max_hops: int) -> str:
+def no_chain_message(G: GraphLike, agent, drug, cancer, max_hops: int) -> str:
     """Why :func:`graph.explain.explain` found no chain, and what to try."""
     where = f" in {describe(G, cancer)}" if cancer else ""
     return (f"no mechanism chain from {node_key(G, agent)} to resistance or sensitivity to "
@@ -253,9 +283,11 @@ def no_chain_message(G: nx.MultiDiGraph, agent, drug, cancer, max_hops: int) -> 
 
 # ---------------------------------------------------------------- drawing
 
-def write_paths_html(G: nx.MultiDiGraph, paths: list[dict], file: Path, title: str) -> None:
+def write_paths_html(G: GraphLike, paths: list[dict], file: Path, title: str) -> None:
     """Draw the union of the paths with the network view (:func:`graph.viz.render_paths`)."""
+    from .pathgraph import PathGraph
     from .viz import render_paths, write_html  # pyvis and the page template load only for --html
 
     description = f"{len(paths)} path(s); end entities in bold; hover an edge for its statements."
-    write_html(render_paths(G, paths, title=title, description=description), file)
+    drawn = G.subgraph_of_paths(paths) if isinstance(G, PathGraph) else G  # the index: a small networkx graph of the paths
+    write_html(render_paths(drawn, paths, title=title, description=description), file)

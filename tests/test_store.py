@@ -246,7 +246,10 @@ def test_entity_index_and_projection_are_kept_beside_their_store_version(folder)
     from graph.entities import _entity_index
     from graph.view import read_view
 
-    exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)
+    from graph.entities import entity_index
+    from graph.projection import projection
+
+    projection(folder), entity_index(folder)  # path reads its own index now; these are still kept for the API
     version = store_location(folder)
     kept = sorted(p.name.split(".", 1)[1].split("-")[0] for p in version.parent.glob(version.name + ".*.pickle"))
     assert kept == ["entities", "projection"]
@@ -257,5 +260,5 @@ def test_entity_index_and_projection_are_kept_beside_their_store_version(folder)
     assert len(_entity_index(str(version))) == len(fresh)
     exokg("build", "--out", folder)  # a new version: the old one's files go with it
     assert not list(version.parent.glob(version.name + "*"))
-    exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)
-    assert len(list(store_location(folder).parent.glob("*.pickle"))) == 2
+    exokg("path", "circBIRC6", "oxaliplatin", "--graph", folder)  # path keeps its own index beside the new version
+    assert len(list(store_location(folder).parent.glob(store_location(folder).name + ".paths-*.sqlite"))) == 1

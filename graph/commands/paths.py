@@ -12,16 +12,19 @@ from pathlib import Path
 
 import click
 
-from ..entities import entity_index
 from ..errors import OntologyNameError
-from ..explain import GENERIC_CANCER_KEYS, UMBRELLA_DRUG_KEYS, explain
-from ..hierarchy import context_values, load_broader
+from ..explain import GENERIC_CANCER_KEYS, UMBRELLA_DRUG_KEYS, explain, nodes_with_keys
+from ..hierarchy import context_values
 from ..ontology import load_ontology
+from ..pathgraph import path_graph
 from ..paths import DEFAULT_LIMIT, SIGNS, NoPathError, PathError, find_paths
 from ..paths_render import (describe, format_chains, format_paths, no_chain_message, no_path_message, node_key,
                             write_paths_html)
-from ..projection import projection
-from .core import FORMAT_OPTION, GRAPH_OPTION
+from .core import FORMAT_OPTION, GRAPH_HELP
+
+# The graph is checked when its path index is written (once per store version, from the checked view), so
+# path and explain do not read the whole view again on every run, as the other commands' --graph does.
+GRAPH_OPTION = click.option("--graph", "graph_source", type=click.Path(path_type=Path), default=None, help=GRAPH_HELP)
 
 # ---------------------------------------------------------------- option checks
 
@@ -59,19 +62,23 @@ def _check_html_target(file: Path | None) -> None:
 
 # ---------------------------------------------------------------- shared resolution
 
-def _resolve(graph_source, name, types=None, what="entity"):
-    record = entity_index(graph_source).resolve(name, types)
-    return record.iri
+def _resolve(G, graph_source, name, types=None):
+    """The IRI of the entity ``name`` means, looked up in the path index; when none or several
+    match, the entity index says so with the candidates (the same message as every command)."""
+    def fallback(text, wanted):
+        from ..entities import entity_index
+
+        return entity_index(graph_source).resolve(text, wanted)
+
+    return G.resolve(name, types, fallback)
 
 
 def _cancer_context(G, broader, cancer_iri) -> frozenset:
-    generic = {n for n in G if G.nodes[n].get("key") in GENERIC_CANCER_KEYS}
-    return context_values(broader, cancer_iri, generic)
+    return context_values(broader, cancer_iri, nodes_with_keys(G, GENERIC_CANCER_KEYS))
 
 
 def _drug_context(G, broader, drug_iri) -> frozenset:
-    umbrellas = {n for n in G if G.nodes[n].get("key") in UMBRELLA_DRUG_KEYS}
-    return context_values(broader, drug_iri, umbrellas)
+    return context_values(broader, drug_iri, nodes_with_keys(G, UMBRELLA_DRUG_KEYS))
 
 
 HTML_OPTION = click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -80,6 +87,11 @@ CANCER_OPTION = click.option("--cancer", default=None,
                              help="Keep only statements about this cancer or a subtype of it, or with no cancer stated.")
 HUBS_OPTION = click.option("--allow-hubs", is_flag=True,
                            help="Let generic entities (cancer, exosomes, chemotherapy, drug, cancer cell ...) sit inside paths.")
+SOURCES_OPTION = click.option(
+    "--sources", default=None, metavar="NAMES",
+    help="Sources whose statements paths may use, comma-separated: review, a loaded file's graph (load-...), an "
+         "imported resource (mirtarbase, ncrnadrug, exocarta, gaf, orghs ...), or all. Default: the review and "
+         "loaded files.")
 LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True, metavar="N",
                             help="Paths (partial or complete) enumerated before the search is cut short (and says so).")
 
@@ -105,6 +117,7 @@ LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=1), default=DEFAU
               help="Keep only paths whose composed sign increases (+1) or decreases (-1) the target.")
 @click.option("--undirected", is_flag=True, help="Follow edges in both directions.")
 @HUBS_OPTION
+@SOURCES_OPTION
 @click.option("--max-degree", type=click.IntRange(min=1), default=None, metavar="N",
               help="Also keep out of paths every node with more neighbours (successors + predecessors) than this.")
 @LIMIT_OPTION
@@ -112,7 +125,7 @@ LIMIT_OPTION = click.option("--limit", type=click.IntRange(min=1), default=DEFAU
 @FORMAT_OPTION
 @HTML_OPTION
 def path_command(source, target, k, all_paths, max_hops, relations, include_types, exclude_types, cancer, drug,
-                 signed, undirected, allow_hubs, max_degree, limit, graph_source, fmt, html_file):
+                 signed, undirected, allow_hubs, sources, max_degree, limit, graph_source, fmt, html_file):
     """Shortest, k shortest or all simple paths from SOURCE to TARGET, with signs and evidence.
 
     Names may be keys, labels, synonyms or CURIEs (`exokg find TEXT` lists them). A path's sign is
@@ -125,15 +138,15 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
     relations = _check_relations(relations)
     include = _check_types(include_types, "--include-type")
     exclude = _check_types(exclude_types, "--exclude-type")
-    G = projection(graph_source)
-    src = _resolve(graph_source, source)
-    dst = _resolve(graph_source, target)
+    G = path_graph(graph_source, sources)
+    src = _resolve(G, graph_source, source)
+    dst = _resolve(G, graph_source, target)
     context = {}
-    broader = load_broader(graph_source) if (cancer or drug) else {}
+    broader = G.broader() if (cancer or drug) else {}
     if cancer:
-        context["cancer"] = _cancer_context(G, broader, _resolve(graph_source, cancer, ("CancerType",)))
+        context["cancer"] = _cancer_context(G, broader, _resolve(G, graph_source, cancer, ("CancerType",)))
     if drug:
-        context["drug"] = _drug_context(G, broader, _resolve(graph_source, drug, ("Drug",)))
+        context["drug"] = _drug_context(G, broader, _resolve(G, graph_source, drug, ("Drug",)))
     hops = max_hops or (4 if all_paths else 6)
     filters = dict(relations=relations, include_types=include, exclude_types=exclude, context=context,
                    signed=signed, undirected=undirected, hubs=() if allow_hubs else None, max_degree=max_degree,
@@ -167,12 +180,13 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
 @click.option("--no-umbrella", is_flag=True,
               help="Drop chains that end in 'chemotherapy'/'drug' without naming DRUG.")
 @HUBS_OPTION
+@SOURCES_OPTION
 @LIMIT_OPTION
 @GRAPH_OPTION
 @FORMAT_OPTION
 @HTML_OPTION
-def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow_hubs, limit, graph_source, fmt,
-                    html_file):
+def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow_hubs, sources, limit, graph_source,
+                    fmt, html_file):
     """Ranked mechanism chains from AGENT to resistance or sensitivity to DRUG.
 
     The last hop confers or reverses resistance; the others are mechanistic relations. Ranked:
@@ -180,11 +194,11 @@ def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow
     cancer. Example: exokg explain CAF chemotherapy --cancer GC
     """
     _check_html_target(html_file)
-    G = projection(graph_source)
-    broader = load_broader(graph_source)
-    agent_iri = _resolve(graph_source, agent)
-    drug_iri = _resolve(graph_source, drug, ("Drug",))
-    cancer_iri = _resolve(graph_source, cancer, ("CancerType",)) if cancer else None
+    G = path_graph(graph_source, sources)
+    broader = G.broader()
+    agent_iri = _resolve(G, graph_source, agent)
+    drug_iri = _resolve(G, graph_source, drug, ("Drug",))
+    cancer_iri = _resolve(G, graph_source, cancer, ("CancerType",)) if cancer else None
     chains = explain(G, agent_iri, drug_iri, cancer=cancer_iri, broader=broader, k=k, max_hops=max_hops,
                      effect=effect, umbrella=not no_umbrella, hubs=() if allow_hubs else None, limit=limit)
     if not chains:

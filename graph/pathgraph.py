@@ -1,0 +1,525 @@
+"""The path index: the projection kept on disk as a small SQLite file beside each store version,
+opened at once and read only where a search goes.
+
+:func:`path_graph` is what ``exokg path`` and ``exokg explain`` search. It behaves like the
+networkx projection (:mod:`graph.projection`) as far as :mod:`graph.paths` and
+:mod:`graph.explain` look at it (``node in G``, ``G.nodes[n]``, ``G[u][v]``, ``G._succ[u]``,
+``G._pred[u]``), but nothing is loaded up front: a node's hops are read from the file when the
+search reaches that node, so a cold command on a million edges pays for the few thousand hops it
+visits, not for the whole graph. Names resolve through the file's name table the way
+:mod:`graph.entities` resolves them (same tiers, same normalisation).
+
+**Sources.** Every edge carries the source it comes from: ``review`` (the curated review, in the
+store's default graph), a file loaded with ``exokg load`` (``load-<stem>-<hash8>``), or a
+resource brought in with ``exokg import`` (``mirtarbase``, ``ncrnadrug``, ``gaf`` ...; its
+assertions with the source's evidence: support type, experiments, PMIDs, knowledge level;
+negated rows such as a non-functional MTI are not hops). ``sources`` picks the edges a search
+may use; by default the review and the loaded files (which ExoKG merges into the review's graph
+everywhere), never the imported resources.
+
+The file (``DIR/.store/<version>.paths-<code>.sqlite``) is computed once per store version from
+the checked view (:func:`graph.view.read_view`) and the imported graphs, written to a temporary
+file and renamed, and keyed on this module's and the view's code, so a code change recomputes it.
+
+>>> G = path_graph()
+>>> "review" in G.sources and all(G.nodes[n]["key"] for n in G.resolve_all(["miR-522"]))
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+from .errors import ResolutionError, UnknownSourceError
+from .storage import GRAPH_BASE, sidecar
+from .store import LOADED_GRAPH_PREFIX, store_stamp
+from .terms import normalize_name
+
+REVIEW = "review"
+ALL = "all"
+SCHEMA = """
+CREATE TABLE sources(id INTEGER PRIMARY KEY, name TEXT UNIQUE, title TEXT, kind TEXT);
+CREATE TABLE nodes(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, key TEXT, type TEXT, attrs TEXT, degree INTEGER);
+CREATE TABLE names(name TEXT, tier INTEGER, node INTEGER);
+CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, key TEXT, source INTEGER,
+                   relation TEXT, sign INTEGER, symmetric INTEGER, context TEXT, attrs TEXT);
+CREATE TABLE broader(child TEXT, parent TEXT);
+"""
+INDEXES = """
+CREATE INDEX nodes_key ON nodes(key);
+CREATE INDEX names_name ON names(name, tier);
+CREATE INDEX edges_src ON edges(src, source);
+CREATE INDEX edges_dst ON edges(dst, source);
+CREATE UNIQUE INDEX edges_key ON edges(key);
+UPDATE nodes SET degree = (SELECT count(*) FROM edges WHERE src = nodes.id) + (SELECT count(*) FROM edges WHERE dst = nodes.id);
+"""
+EXO = "https://w3id.org/exokg/ontology/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ASSERTION_BASE = "https://w3id.org/exokg/assertion/"
+
+
+# ---------------------------------------------------------------- opening
+
+
+def path_graph(source: Path | str | None = None, sources: str | Collection[str] | None = None) -> PathGraph:
+    """The path index of the graph at ``source`` (a build folder or .nt/.ttl file; default: the
+    packaged build), restricted to ``sources`` (see :func:`PathGraph.select`; ``None``: the
+    review and loaded files). Made on first use per store version, then opened at once."""
+    stamp = store_stamp(source)
+    return _open(index_file(stamp, None if source is None else str(source)), _selection(sources))
+
+
+def _selection(sources: str | Collection[str] | None) -> tuple[str, ...] | None:
+    if sources is None:
+        return None
+    if isinstance(sources, str):
+        sources = sources.split(",")
+    return tuple(sorted({s.strip() for s in sources}))
+
+
+@lru_cache(maxsize=8)
+def _open(path: str, sources: tuple[str, ...] | None) -> PathGraph:
+    return PathGraph(path, sources)
+
+
+def index_file(stamp: str, origin: str | None = None) -> str:
+    """The path index file of the store version ``stamp``, computed when missing."""
+    code = hashlib.sha256(Path(__file__).read_bytes() + Path(_view_code()).read_bytes()).hexdigest()[:12]
+    path = sidecar(stamp, f"paths-{code}.sqlite")
+    if path.exists():
+        return str(path)
+    if not os.access(path.parent, os.W_OK):  # a build folder the user cannot write: the index goes to the cache
+        from .store import cache_root
+
+        path = cache_root() / "paths" / f"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}-{code}.sqlite"
+        if path.exists():
+            return str(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}")
+    try:
+        write_index(stamp, tmp, origin)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return str(path)
+
+
+def _view_code() -> str:
+    from .view import view_code_file
+
+    return view_code_file()
+
+
+# ---------------------------------------------------------------- the graph-like object
+
+
+class _Nodes(Mapping):
+    """``G.nodes`` / ``G._node``: node IRI -> its attributes (read on first access)."""
+
+    def __init__(self, graph: PathGraph):
+        self.graph = graph
+        self.cache: dict[str, dict] = {}
+
+    def __getitem__(self, iri):
+        found = self.cache.get(iri)
+        if found is None:
+            row = self.graph.db.execute("SELECT attrs FROM nodes WHERE iri = ?", (iri,)).fetchone()
+            if row is None:
+                raise KeyError(iri)
+            self.cache[iri] = found = json.loads(row[0])
+        return found
+
+    def __contains__(self, iri) -> bool:
+        return isinstance(iri, str) and self.graph.node_id(iri) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self.graph.db.execute("SELECT iri FROM nodes ORDER BY id"))
+
+    def __len__(self) -> int:
+        return self.graph.db.execute("SELECT count(*) FROM nodes").fetchone()[0]
+
+
+class _Adjacency(Mapping):
+    """``G._succ`` / ``G._pred``: node -> {neighbour: {statement key: hop attributes}}, read from
+    the file per node on first access, only the edges of the selected sources. The hop
+    attributes are what a search filters on (``relation``, ``sign``, ``symmetric``, ``context``,
+    ``source_name``); :meth:`PathGraph.statement` has the rest."""
+
+    def __init__(self, graph: PathGraph, outgoing: bool, symmetric_only: bool = False):
+        self.graph, self.outgoing = graph, outgoing
+        self.cache: dict[str, dict] = {}
+        near, far = ("src", "dst") if outgoing else ("dst", "src")
+        only = " AND e.symmetric = 1" if symmetric_only else ""
+        self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source "
+                    f"FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.{near} = ?{graph.source_filter}{only} "
+                    "ORDER BY e.id")
+
+    def __getitem__(self, iri) -> dict:
+        found = self.cache.get(iri)
+        if found is None:
+            graph = self.graph
+            found = {}
+            node = graph.node_id(iri)
+            if node is None:
+                raise KeyError(iri)
+            core, names, contexts = graph.core, graph.source_names, graph.contexts
+            for other, key, kind, degree, edge, relation, sign, symmetric, context, source in graph.db.execute(
+                    self.sql, (node,)):
+                core[other] = (key, kind, degree)
+                parsed = contexts.get(context) if context else {}
+                if parsed is None:  # many edges share a context: parsed once, shared read-only
+                    parsed = contexts[context] = json.loads(context)
+                found.setdefault(other, {})[edge] = {
+                    "relation": relation, "sign": sign, "symmetric": bool(symmetric),
+                    "context": parsed, "source_name": names[source]}
+            self.cache[iri] = found
+        return found
+
+    def __contains__(self, iri) -> bool:
+        return isinstance(iri, str) and self.graph.node_id(iri) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.graph.nodes)
+
+    def __len__(self) -> int:
+        return len(self.graph.nodes)
+
+
+class PathGraph:
+    """The path index opened read-only, restricted to some sources (see the module docstring)."""
+
+    def __init__(self, path: str, sources: Iterable[str] | None = None):
+        self.path = path
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        rows = self.db.execute("SELECT id, name, title, kind FROM sources ORDER BY id").fetchall()
+        self.available = {name: (sid, title, kind) for sid, name, title, kind in rows}
+        self.sources = self.select(sources)
+        self.source_names = {sid: name for name, (sid, _t, _k) in self.available.items()}
+        ids = sorted(self.available[name][0] for name in self.sources)
+        self.source_filter = "" if len(ids) == len(self.available) else (
+            f" AND e.source IN ({', '.join(map(str, ids))})" if ids else " AND 0")
+        self.core: dict[str, tuple[str | None, str | None, int]] = {}  # node -> (key, type, degree in the file)
+        self.contexts: dict[str, dict] = {}
+        self._ids: dict[str, int | None] = {}
+        self.nodes = self._node = _Nodes(self)
+        self._succ, self._pred = _Adjacency(self, True), _Adjacency(self, False)
+        # the edges a directed search may follow backwards (symmetric relations): it reads these, not every edge
+        self._succ_symmetric, self._pred_symmetric = _Adjacency(self, True, True), _Adjacency(self, False, True)
+        self.graph: dict[str, Any] = {"source": path}
+
+    # -- sources
+    def select(self, sources: Iterable[str] | None) -> tuple[str, ...]:
+        """The source names ``sources`` means: ``None`` is the review and every loaded file; ``all``
+        is every source in the store; an unknown name is an :class:`UnknownSourceError` listing
+        the choices (the review, the loaded files and the imported resources of this store)."""
+        if sources is None:
+            return tuple(n for n, (_i, _t, kind) in self.available.items() if kind in ("review", "loaded"))
+        wanted = [s.strip() for s in sources if s.strip()]
+        if not wanted:
+            raise UnknownSourceError(f"--sources is empty. Fix: give one or more of {self.choices()}")
+        if ALL in wanted:
+            return tuple(self.available)
+        unknown = [s for s in wanted if s not in self.available]
+        if unknown:
+            raise UnknownSourceError(f"unknown source {', '.join(repr(s) for s in unknown)}: this store holds "
+                                     f"{self.choices()}. Fix: use those names, comma-separated, or 'all' "
+                                     "(`exokg import` adds a resource)")
+        return tuple(n for n in self.available if n in wanted)
+
+    def choices(self) -> str:
+        return ", ".join(list(self.available) + [ALL])
+
+    def source_title(self, name: str) -> str:
+        return self.available[name][1] if name in self.available else name
+
+    # -- what the search reads
+    def node_id(self, iri: str) -> int | None:
+        if iri not in self._ids:
+            row = self.db.execute("SELECT id, key, type, degree FROM nodes WHERE iri = ?", (iri,)).fetchone()
+            self._ids[iri] = row[0] if row else None
+            if row:
+                self.core.setdefault(iri, (row[1], row[2], row[3]))
+        return self._ids[iri]
+
+    def node_core(self, iri: str) -> tuple[str | None, str | None]:
+        """(key, type) of a node, without reading its other attributes."""
+        found = self.core.get(iri)
+        if found is None:
+            self.node_id(iri)
+            found = self.core.get(iri, (None, None, 0))
+        return found[0], found[1]
+
+    def degree_hint(self, iri: str) -> int:
+        """The node's edge count in the whole file (every source): what a search may use to
+        decide where to look first, without reading the node's hops."""
+        found = self.core.get(iri)
+        if found is None:
+            self.node_id(iri)
+            found = self.core.get(iri, (None, None, 0))
+        return found[2] or 0
+
+    def __contains__(self, iri) -> bool:
+        return isinstance(iri, str) and self.node_id(iri) is not None
+
+    def __getitem__(self, iri) -> dict:
+        return self._succ[iri]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def is_multigraph(self) -> bool:
+        return True
+
+    def is_directed(self) -> bool:
+        return True
+
+    def statement(self, key: str) -> dict:
+        """Every attribute of one edge (as in the networkx projection), plus ``source_name`` and
+        ``source_title``."""
+        row = self.db.execute("SELECT attrs, context, source FROM edges WHERE key = ?", (key,)).fetchone()
+        attrs = json.loads(row[0])
+        attrs["context"] = json.loads(row[1]) if row[1] else {}
+        name = self.source_names[row[2]]
+        attrs["source_name"], attrs["source_title"] = name, self.source_title(name)
+        return attrs
+
+    def nodes_with_keys(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        sql = f"SELECT iri FROM nodes WHERE key IN ({', '.join('?' * len(keys))})"
+        return {row[0] for row in self.db.execute(sql, keys)}
+
+    def broader(self) -> dict[str, tuple[str, ...]]:
+        """The ``skos:broader`` links, as :func:`graph.hierarchy.load_broader` gives them."""
+        found: dict[str, list[str]] = {}
+        for child, parent in self.db.execute("SELECT child, parent FROM broader ORDER BY child, parent"):
+            found.setdefault(child, []).append(parent)
+        return {c: tuple(p) for c, p in found.items()}
+
+    # -- names
+    def resolve(self, name: str, types: tuple[str, ...] | None = None, fallback=None) -> str:
+        """The IRI of the one entity ``name`` means, by the tiers of
+        :meth:`graph.entities.EntityIndex.candidates` (an imported entity also by its IRI). When
+        none or several match, ``fallback(name, types)`` (the entity index) raises its error."""
+        text = name.strip().strip("<>")
+        found: list[tuple[str, str, str]] = []
+        if text:
+            row = self.db.execute("SELECT iri, key, type FROM nodes WHERE iri = ?", (text,)).fetchone()
+            if row is None:
+                row = self.db.execute("SELECT iri, key, type FROM nodes WHERE key = ?", (text,)).fetchone()
+            if row is not None:
+                found = [row]
+            else:
+                for tier, spelling in ((0, text.casefold()), (0, normalize_name(text)), (1, normalize_name(text))):
+                    found = self.db.execute(
+                        "SELECT DISTINCT n.iri, n.key, n.type FROM names m JOIN nodes n ON n.id = m.node "
+                        "WHERE m.name = ? AND m.tier = ? ORDER BY n.key", (spelling, tier)).fetchall()
+                    if found:
+                        break
+        if types:
+            found = [r for r in found if r[2] in types]
+        if len(found) == 1:
+            return found[0][0]
+        if fallback is None:
+            raise ResolutionError(f"'{name}' matches {len(found)} entities. Fix: use a key or an IRI")
+        return fallback(name, types).iri
+
+    def resolve_all(self, names: Iterable[str]) -> list[str]:
+        return [self.resolve(n) for n in names]
+
+    # -- drawing
+    def subgraph_of_paths(self, paths: Iterable[dict]):
+        """A networkx MultiDiGraph of the nodes and statements of ``paths`` (for the HTML page)."""
+        import networkx as nx
+
+        H: nx.MultiDiGraph = nx.MultiDiGraph()
+        for path in paths:
+            for node in path["nodes"]:
+                H.add_node(node, **self.nodes[node])
+            for hop in path["hops"]:
+                u, v = (hop["target"], hop["source"]) if hop["reversed"] else (hop["source"], hop["target"])
+                for key in hop["statements"]:
+                    H.add_edge(u, v, key=key, **self.statement(key))
+        return H
+
+
+# ---------------------------------------------------------------- writing the index
+
+
+class IndexWriter:
+    """Writes a path index file: sources first, then nodes (with their names), edges, broader
+    links; :meth:`close` adds the lookup indexes. :func:`write_index` feeds it from a store;
+    ``scripts/bench_path_cache.py`` from a synthetic graph."""
+
+    def __init__(self, path: Path | str, sources: list[tuple[str, str, str]]):
+        """``sources``: (name, title, kind) with kind ``review``, ``loaded`` or ``imported``."""
+        self.db = sqlite3.connect(str(path))
+        self.db.executescript(SCHEMA)
+        self.db.executemany("INSERT INTO sources(id, name, title, kind) VALUES (?, ?, ?, ?)",
+                            [(i, *s) for i, s in enumerate(sources)])
+        self.source_id = {name: i for i, (name, _t, _k) in enumerate(sources)}
+        self.ids: dict[str, int] = {}
+
+    def add_node(self, iri: str, key: str | None, kind: str | None, attrs: dict, synonyms: Iterable[str] = (),
+                 label: str | None = None, curie: str | None = None) -> int:
+        """Add a node once (later calls return its id); a node with a key can be named by its
+        key, label and CURIE (first tier) and its synonyms (second tier)."""
+        if iri not in self.ids:
+            nid = self.ids[iri] = len(self.ids) + 1
+            self.db.execute("INSERT INTO nodes(id, iri, key, type, attrs) VALUES (?, ?, ?, ?, ?)",
+                            (nid, iri, key, kind, json.dumps(attrs, ensure_ascii=False)))
+            if key is not None:
+                names = [(normalize_name(key), 0, nid)] + ([(normalize_name(label), 0, nid)] if label else [])
+                names += [(curie.casefold(), 0, nid)] if curie else []
+                names += [(normalize_name(s), 1, nid) for s in synonyms]
+                self.db.executemany("INSERT INTO names(name, tier, node) VALUES (?, ?, ?)", names)
+        return self.ids[iri]
+
+    def add_edges(self, rows: Iterable[tuple]) -> None:
+        """Rows of (source IRI, target IRI, statement key, source name, relation, sign, symmetric,
+        context dict, attribute dict); both ends must have been added."""
+        ids, source_id = self.ids, self.source_id
+        self.db.executemany(
+            "INSERT INTO edges(src, dst, key, source, relation, sign, symmetric, context, attrs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((ids[u], ids[v], key, source_id[source], relation, sign, int(symmetric),
+              json.dumps(context, ensure_ascii=False) if context else None, json.dumps(attrs, ensure_ascii=False))
+             for u, v, key, source, relation, sign, symmetric, context, attrs in rows))
+
+    def add_broader(self, links: Iterable[tuple[str, str]]) -> None:
+        self.db.executemany("INSERT INTO broader(child, parent) VALUES (?, ?)", sorted(set(links)))
+
+    def close(self) -> None:
+        self.db.executescript(INDEXES)
+        self.db.commit()
+        self.db.close()
+
+
+def write_index(stamp: str, path: Path, origin: str | None = None) -> None:
+    """Write the path index of store version ``stamp`` to ``path`` (see the module docstring)."""
+    from .store import open_store, query_options
+    from .view import _view
+
+    store = open_store(stamp)
+    view = _view(stamp, origin)
+    loaded = sorted(g.value for g in store.named_graphs() if g.value.startswith(LOADED_GRAPH_PREFIX))
+    imported = _imported_graphs(store)
+    sources = [(REVIEW, "the review", "review")]
+    sources += [(g.removeprefix(GRAPH_BASE), g.removeprefix(GRAPH_BASE), "loaded") for g in loaded]
+    sources += [(name, title, "imported") for name, title in imported]
+    writer = IndexWriter(path, sources)
+    try:
+        for node in view.nodes:
+            writer.add_node(node.iri, node.key, node.type, node.attributes(), node.synonyms, node.label, node.curie)
+        in_loaded = _assertion_graphs(store, loaded)
+
+        def review_edges():
+            for edge in view.edges:
+                attrs = edge.attributes()
+                context = attrs.pop("context")
+                graph = in_loaded.get(edge.assertion)
+                yield (edge.source, edge.target, edge.id, graph.removeprefix(GRAPH_BASE) if graph else REVIEW,
+                       edge.relation, edge.sign, edge.symmetric, context, attrs)
+
+        writer.add_edges(review_edges())
+        for name, _title in imported:
+            _write_imported(writer, store, name)
+        query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"
+        writer.add_broader((r["c"].value, r["p"].value) for r in cast(Any, store.query(query, **query_options(store))))
+    finally:
+        writer.close()
+
+
+def _imported_graphs(store) -> list[tuple[str, str]]:
+    """(name, title) of every resource imported with ``exokg import``, by name."""
+    from .ingest.sources import SOURCES
+
+    present = {g.value.removeprefix(GRAPH_BASE) for g in store.named_graphs()}
+    return [(name, spec.title) for name, spec in sorted(SOURCES.items()) if name in present]
+
+
+def _assertion_graphs(store, loaded: list[str]) -> dict[str, str]:
+    """Assertion IRI -> the loaded graph holding it, for assertions not in the default graph."""
+    import pyoxigraph as ox
+
+    found: dict[str, str] = {}
+    kind = ox.NamedNode(EXO + "Assertion")
+    for graph in loaded:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), kind, ox.NamedNode(graph)):
+            found.setdefault(quad.subject.value, graph)
+    for iri in list(found):
+        if next(store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF + "type"), kind, ox.DefaultGraph()),
+                None) is not None:
+            del found[iri]  # in the review's own graph too: the review's
+    return found
+
+
+def _write_imported(writer: IndexWriter, store, name: str) -> None:
+    """An imported source's named graph in two passes: its own entities (type and label) become
+    nodes, then its quads, which come grouped by subject, are streamed: each assertion that is
+    not negated becomes an edge with the source's evidence, written in batches."""
+    import pyoxigraph as ox
+
+    from .ingest.support import LEVEL_LABELS, Evidence
+    from .ontology import load_ontology
+
+    relations = load_ontology().relations
+    graph = ox.NamedNode(GRAPH_BASE + name)
+    labels = {q.subject.value: q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None, graph)}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, graph):
+        kind = quad.object.value.removeprefix(EXO)
+        if quad.object.value.startswith(EXO) and kind != "Assertion" and quad.subject.value in labels:
+            writer.add_node(quad.subject.value, None, kind, {"key": None, "label": labels[quad.subject.value],
+                                                             "type": kind, "curie": None, "source_name": name})
+    del labels
+    rows: list[tuple] = []
+
+    def flush(subject: str | None, props: dict[str, list]) -> None:
+        if subject is None or EXO + "Assertion" not in props.get(RDF + "type", []):
+            return
+        relation = relations.get((props.get(RDF + "predicate") or [""])[0].removeprefix(EXO))
+        if relation is None or "true" in props.get(EXO + "isNegated", []):
+            return
+        ev = Evidence(subject, props[RDF + "subject"][0], relation.name, props[RDF + "object"][0])
+        ev.level = (props.get(EXO + "knowledgeLevel") or [""])[0].removeprefix(EXO)
+        ev.support = (props.get(EXO + "supportType") or [""])[0]
+        ev.code = (props.get(EXO + "evidenceCode") or [""])[0]
+        ev.sample = (props.get(EXO + "sample") or [""])[0]
+        ev.record = (props.get(EXO + "sourceRecord") or [""])[0]
+        ev.note = (props.get(EXO + "importNote") or [""])[0]
+        ev.experiments = sorted(props.get(EXO + "experimentType", []))
+        ev.pmids = sorted(p.rsplit(":", 1)[-1].rsplit("/", 1)[-1] for p in props.get(EXO + "citesReference", []))
+        context = {"cancer": sorted(props[EXO + "cancerType"])} if props.get(EXO + "cancerType") else {}
+        attrs = {"assertion": subject, "relation": relation.name, "relation_label": relation.label,
+                 "sign": relation.sign, "symmetric": relation.symmetric, "summary": "", "section": None,
+                 "section_title": None, "table_row": None, "references": [], "inferred_references": [],
+                 "evidence": ev.text().removeprefix(relation.name + "; "), "support_type": ev.support,
+                 "experiments": ev.experiments, "pmids": ev.pmids,
+                 "knowledge_level": LEVEL_LABELS.get(ev.level, ev.level), "source_record": ev.record}
+        for end in (ev.subject, ev.object):  # an end the graph does not describe: a node named by its IRI
+            writer.add_node(end, None, None, {"key": None, "label": end, "type": None, "curie": None,
+                                              "source_name": name})
+        rows.append((ev.subject, ev.object, subject.removeprefix(ASSERTION_BASE), name, relation.name,
+                     relation.sign, relation.symmetric, context, attrs))
+        if len(rows) >= 10_000:
+            writer.add_edges(rows)
+            rows.clear()
+
+    subject: str | None = None
+    props: dict[str, list] = {}
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        if quad.subject.value != subject:
+            flush(subject, props)
+            subject, props = quad.subject.value, {}
+        props.setdefault(quad.predicate.value, []).append(quad.object.value)
+    flush(subject, props)
+    writer.add_edges(rows)
