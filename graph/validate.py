@@ -329,8 +329,9 @@ class _Compiler:
             # a class test (alone or inside sh:or, sh:not ...) on one property: the property's distinct values
             # in the whole graph are tested first, each once (context values are hubs shared by many nodes;
             # pyoxigraph ran the test once per focus node, growing faster than the graph), and only the
-            # failing values are joined with the focus nodes
-            distinct = f"SELECT DISTINCT ?value WHERE {{ ?any_ {path} ?value }}"
+            # failing values are joined with the focus nodes. GROUP BY, not DISTINCT: pyoxigraph pushes a
+            # FILTER into a DISTINCT subquery, which would test every value again
+            distinct = f"SELECT ?value WHERE {{ ?any_ {path} ?value }} GROUP BY ?value"
             return (f"SELECT DISTINCT ?this ?value WHERE {{ {{ SELECT ?value WHERE {{ {{ {distinct} }} {failing} }} }} "
                     f"{focus} {values} }}")
         return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} {failing} }}"

@@ -213,7 +213,7 @@ def test_a_class_test_on_a_value_shared_by_many_nodes_is_reported_for_each_and_o
                         "a drug conforms to a drug": ["3.1-001", "3.1-002"],
                         "a drug is a drug or a therapy": ["3.1-001", "3.1-002"]}
     assert {c.component for c in compile_shapes(SHARED_VALUE_SHAPES, "shared.ttl")} == {"not", "node", "or"}
-    assert all("SELECT DISTINCT ?value WHERE" in c.query for c in compile_shapes(SHARED_VALUE_SHAPES, "shared.ttl"))
+    assert all("GROUP BY ?value" in c.query for c in compile_shapes(SHARED_VALUE_SHAPES, "shared.ttl"))
     assert results(ours) == results(validate_graph_pyshacl(Graph().parse(data=data, format="nt"),
                                                            SHARED_VALUE_SHAPES))
     clean = validate_store(data_store(graph_file.read_bytes()), SHARED_VALUE_SHAPES, "shared.ttl")
