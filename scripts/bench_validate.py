@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> None:
                 if engine in stopped:
                     row["engines"][engine] = {"skipped": "not run (stopped on a smaller graph)"}
                     continue
-                cap = args.cap_ours if engine == "sparql" else args.cap_curated if name == "curated" else args.cap
+                cap = (args.cap_ours if engine.startswith("sparql") else args.cap_curated if name == "curated"
+                       else args.cap)
                 result = run_engine(engine, path, cap)
                 if "timeout" in result:
                     stopped.add(engine)

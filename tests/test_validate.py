@@ -3,6 +3,7 @@
 component the compiler does not know is refused with its line."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -248,3 +249,31 @@ def test_counts_of_one_focus_run_as_one_query_and_each_keeps_its_limits(graph_fi
     # one drug: 3.1-001 has two now (maxCount) and an assertion without a drug fails the minCount
     one_drug = next(c for c in ours.categories if c.message == "one drug").focus_nodes
     assert "3.1-001" in one_drug and len(one_drug) > 1
+
+
+def test_cli_opens_a_build_store_as_it_is_and_loads_a_file_once(built_dir, graph_file, tmp_path):
+    """`exokg validate --graph DIR` reads the build's own store (nothing is loaded into the cache);
+    `--graph FILE` bulk-loads the file into one cached store, which the next run opens unchanged."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "EXOKG_CACHE": str(cache)}
+
+    def validate(source: Path) -> str:
+        done = subprocess.run([sys.executable, "-m", "graph.cli", "validate", "--graph", str(source)],
+                              capture_output=True, text=True, check=False, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert validate(built_dir).startswith(f"{graph_file}: conforms: 0 violations")
+    assert not (cache / "stores").exists()
+    copy = tmp_path / "copy.nt"
+    copy.write_bytes(graph_file.read_bytes())
+    first = validate(copy)
+    stores = [p for p in (cache / "stores").iterdir() if p.is_dir()]
+    assert len(stores) == 1 and (stores[0] / "CURRENT").is_file()
+
+    def tables() -> dict:  # the store's data files (RocksDB may rewrite its own log when opened)
+        return {p.name: p.stat().st_mtime_ns for p in stores[0].iterdir() if p.suffix == ".sst" or p.name == "CURRENT"}
+
+    stamp = tables()
+    assert validate(copy) == first
+    assert [p for p in (cache / "stores").iterdir() if p.is_dir()] == stores and tables() == stamp
