@@ -4,6 +4,8 @@
 ``ontology/shapes.ttl`` is the source of truth. Its shapes are compiled to SPARQL SELECT queries,
 one per constraint, and run on the pyoxigraph store that every command already uses (chosen by
 measurement over pySHACL, pyshacl-turbo and pyrudof: BENCHMARKS.md, ``scripts/bench_validate.py``).
+Counts on single properties of the same focus nodes share one GROUP BY query (:func:`batched`), and
+class tests on a property run once per distinct value (BENCHMARKS.md, "The compiler at scale").
 Each solution of a query is one validation result; results of severity ``sh:Violation`` make the
 graph non-conforming, ``sh:Warning`` and ``sh:Info`` are reported but do not.
 
