@@ -4,6 +4,8 @@
 ``ontology/shapes.ttl`` is the source of truth. Its shapes are compiled to SPARQL SELECT queries,
 one per constraint, and run on the pyoxigraph store that every command already uses (chosen by
 measurement over pySHACL, pyshacl-turbo and pyrudof: BENCHMARKS.md, ``scripts/bench_validate.py``).
+Counts on single properties of the same focus nodes share one GROUP BY query (:func:`batched`), and
+class tests on a property run once per distinct value (BENCHMARKS.md, "The compiler at scale").
 Each solution of a query is one validation result; results of severity ``sh:Violation`` make the
 graph non-conforming, ``sh:Warning`` and ``sh:Info`` are reported but do not.
 
@@ -113,6 +115,9 @@ class Check:
     component: str
     query: str
     counts: tuple[int, int | None] | None = None  # (minCount, maxCount) of a count check, which selects ?n
+    # a count on one property (not a longer path): its focus pattern, property and prefix lines, so that
+    # validate_store counts every such property of one focus in a single pass (:func:`batched`)
+    batch: tuple[str, str, str] | None = None
 
 
 def shapes_text() -> str:
@@ -214,7 +219,9 @@ class _Compiler:
                     self.constraints(prop, prop, focus)
             declared = [line for target in self.values(shape, "target") for line in self.declarations(target)]
             if declared:  # an SPARQL target's prefixes go in front of every query that uses it
-                self.checks[first:] = [replace(c, query="\n".join(declared + [c.query])) for c in self.checks[first:]]
+                self.checks[first:] = [replace(c, query="\n".join(declared + [c.query]),
+                                               batch=c.batch and (c.batch[0], c.batch[1], "\n".join(declared)))
+                                       for c in self.checks[first:]]
         return self.checks
 
     def deactivated(self, node) -> bool:
@@ -287,7 +294,8 @@ class _Compiler:
             raise self.error("minCount" if lows else "maxCount", "a count on a node shape has no path to count",
                              "move it into sh:property")
         low, high = max(lows, default=0), min(highs, default=None)
-        count = "COUNT(DISTINCT ?any_)"
+        # a single property has each value once per node, so counting needs no DISTINCT (no hash set per node)
+        count = "COUNT(?any_)" if isinstance(path_node, ox.NamedNode) else "COUNT(DISTINCT ?any_)"
         if low == 1 and high is None:
             query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?any_ }} }}"
         elif low or high is not None:
@@ -296,17 +304,14 @@ class _Compiler:
             pattern = f"OPTIONAL {{ ?this {path} ?any_ }}" if low else f"?this {path} ?any_"
             query = f"SELECT ?this ({count} AS ?n) WHERE {{ {focus} {pattern} }} GROUP BY ?this HAVING ({limits})"
         if low or high is not None:
-            self.checks.append(Check(name, message or "", severity, "count", query, (low, high)))
+            batch = (focus, str(path_node), "") if isinstance(path_node, ox.NamedNode) else None
+            self.checks.append(Check(name, message or "", severity, "count", query, (low, high), batch))
         for word in VALUE_COMPONENTS:
             for arg in self.values(shape, word):
                 if word == "hasValue" and path:
                     query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {self.term(arg, word)} }} }}"
-                elif word == "class":  # MINUS: the class test runs once over all nodes, not once per value
-                    query = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} "
-                             f"MINUS {{ ?value {INSTANCE_OF} {self.term(arg, word)} }} }}")
                 else:
-                    test = self.value_test(shape, word, arg, "?value")
-                    query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER(!COALESCE({test}, false)) }}"
+                    query = self.value_query(shape, word, arg, focus, values, path_node, path)
                 add(word, query, f"sh:{word} {short_name(arg)} is not met")
         for constraint in self.values(shape, "sparql"):
             self.check_parameters(constraint, SPARQL_PARAMETERS, "an sh:sparql constraint")
@@ -315,6 +320,23 @@ class _Compiler:
             own = self.one(constraint, "message")
             self.checks.append(Check(name, own.value if own is not None else message or "SPARQL constraint not met",
                                      severity, "sparql", self.sparql(constraint, focus, path)))
+
+    def value_query(self, shape, word: str, arg, focus: str, values: str, path_node, path: str | None) -> str:
+        """The query of a component checked on each value node (``values`` binds ?value)."""
+        if word == "class":  # MINUS: the class test runs once over all nodes, not once per value
+            failing = f"MINUS {{ ?value {INSTANCE_OF} {self.term(arg, word)} }}"
+        else:
+            failing = f"FILTER(!COALESCE({self.value_test(shape, word, arg, '?value')}, false))"
+        if isinstance(path_node, ox.NamedNode) and (word == "class" or INSTANCE_OF in failing):
+            # a class test (alone or inside sh:or, sh:not ...) on one property: the property's distinct values
+            # in the whole graph are tested first, each once (context values are hubs shared by many nodes;
+            # pyoxigraph ran the test once per focus node, growing faster than the graph), and only the
+            # failing values are joined with the focus nodes. GROUP BY, not DISTINCT: pyoxigraph pushes a
+            # FILTER into a DISTINCT subquery, which would test every value again
+            distinct = f"SELECT ?value WHERE {{ ?any_ {path} ?value }} GROUP BY ?value"
+            return (f"SELECT DISTINCT ?this ?value WHERE {{ {{ SELECT ?value WHERE {{ {{ {distinct} }} {failing} }} }} "
+                    f"{focus} {values} }}")
+        return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} {failing} }}"
 
     def value_test(self, shape, word: str, arg, v: str) -> str:
         """A SPARQL expression, true when the node in variable ``v`` meets ``sh:word arg``."""
@@ -402,18 +424,49 @@ def compile_shapes(text: str | None = None, source: str = f"ontology/{SHAPES_FIL
     return tuple(_Compiler(shapes_text() if text is None else text, source).compile())
 
 
+def batched(checks) -> list[tuple[str, list[Check]]]:
+    """The queries that run ``checks``: each count on one property alone (sh:minCount/sh:maxCount)
+    is merged with the other such counts of the same focus nodes into one query, which lists the
+    focus nodes once and counts every property in one GROUP BY (a VALUES row per check, ?k_ its
+    number); every other check runs its own query."""
+    plans: list[tuple[str, list[Check]]] = []
+    groups: dict[tuple[str, str], list[Check]] = {}
+    for check in checks:
+        if check.batch is None:
+            plans.append((check.query, [check]))
+        else:
+            groups.setdefault((check.batch[0], check.batch[2]), []).append(check)
+    for (focus, head), group in groups.items():
+        if len(group) == 1:
+            plans.append((group[0].query, group))
+            continue
+        rows, limits = [], []
+        for k, check in enumerate(group):
+            assert check.batch is not None and check.counts is not None
+            low, high = check.counts
+            rows.append(f"({k} {check.batch[1]})")
+            bounds = ([f"COUNT(?any_) < {low}"] if low else []) + ([f"COUNT(?any_) > {high}"] if high is not None else [])
+            limits.append(f"(?k_ = {k} && ({' || '.join(bounds)}))")
+        query = (f"SELECT ?this ?k_ (COUNT(?any_) AS ?n) WHERE {{ {focus} VALUES (?k_ ?p_) {{ {' '.join(rows)} }} "
+                 f"OPTIONAL {{ ?this ?p_ ?any_ }} }} GROUP BY ?this ?k_ HAVING ({' || '.join(limits)})")
+        plans.append(("\n".join(filter(None, [head, query])), group))
+    return plans
+
+
 def validate_store(store: ox.Store, shapes: str | None = None, source: str = f"ontology/{SHAPES_FILE}"
                    ) -> ValidationReport:
     """Validate the default graph of ``store`` (the data with the ontology beside it, as
     :func:`graph.store.open_store` gives it) against ``shapes`` (Turtle; default: ExoKG's shapes)."""
     rows = []
-    for check in compile_shapes(shapes, source):
+    for query, checks in batched(compile_shapes(shapes, source)):
         try:
-            solutions = cast(ox.QuerySolutions, store.query(check.query))  # a SELECT query
+            solutions = cast(ox.QuerySolutions, store.query(query))  # a SELECT query
         except (SyntaxError, OSError) as err:
+            check = checks[0]
             raise ShapesError(f"{source}: the {check.component} constraint of {check.shape} does not run "
                               f"({err}). Fix: correct its SPARQL") from err
         for solution in solutions:
+            check = checks[int(solution["k_"].value)] if len(checks) > 1 else checks[0]
             focus = short_name(solution["this"])
             if check.counts is None:
                 rows.append((check.shape, check.message, check.severity, focus))

@@ -12,8 +12,15 @@ violation count is printed beside ours: the planted count must be found. Also me
 `exokg validate --graph FILE` command (process start, loading the N-Triples into the store,
 validation) on each fixture.
 
+--baseline FILE adds the engine "sparql-baseline": an earlier graph/validate.py (say
+`git show REV:graph/validate.py > old.py`) run on the same store in the same run, so that a change
+of the compiler is measured as a ratio on the same machine load. --per-check times every query of
+the compiled shapes (ExoKG's and the baseline's) on each fixture and prints the CPU seconds per
+query and how each grows from one size to the next (exponent 1: linear), largest first.
+
     python scripts/bench_validate.py                         # curated, 0.1M, 1M, 5M
     python scripts/bench_validate.py --sizes 100000 --cap 60 --out docs/bench_validate.md
+    python scripts/bench_validate.py --per-check --sizes 450000 1000000 2000000 --baseline old.py
 """
 from __future__ import annotations
 
@@ -31,8 +38,49 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-ENGINES = ("sparql", "pyshacl", "pyshacl-turbo", "pyrudof")
-MODULES = {"sparql": "pyoxigraph", "pyshacl": "pyshacl", "pyshacl-turbo": "pyshacl_turbo", "pyrudof": "pyrudof"}
+ENGINES = ("sparql", "sparql-baseline", "pyshacl", "pyshacl-turbo", "pyrudof")
+MODULES = {"sparql": "pyoxigraph", "sparql-baseline": "pyoxigraph", "pyshacl": "pyshacl",
+           "pyshacl-turbo": "pyshacl_turbo", "pyrudof": "pyrudof"}
+BASELINE_ENV = "EXOKG_BENCH_BASELINE"  # the earlier graph/validate.py, for the worker
+
+
+def compiler(engine: str):
+    """graph.validate, or for "sparql-baseline" the earlier version of it named by BASELINE_ENV
+    (loaded as a module of the graph package, so its relative imports work)."""
+    if engine != "sparql-baseline":
+        import graph.validate
+
+        return graph.validate
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("graph._validate_baseline", os.environ[BASELINE_ENV])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def plans(module) -> list[tuple[str, str]]:
+    """(name, query) of every query a compiler runs (merged count queries where it merges them)."""
+    checks = module.compile_shapes()
+    merged = module.batched(checks) if hasattr(module, "batched") else [(c.query, [c]) for c in checks]
+    return [(" + ".join(dict.fromkeys(f"{c.shape}: {c.message or c.component}" for c in group))
+             if len(group) > 1 else f"{group[0].shape}: {group[0].message or group[0].component} ({group[0].component})",
+             query) for query, group in merged]
+
+
+def per_check_worker(engine: str, path: str) -> dict:
+    """CPU seconds of each query of the compiled shapes on ``path``."""
+    module = compiler(engine)
+    store = module.data_store(path)
+    times = {}
+    for name, query in plans(module):
+        start = time.process_time()
+        for _ in store.query(query):
+            pass
+        times[name] = times.get(name, 0.0) + time.process_time() - start
+    return {"checks": times}
 
 
 def worker(engine: str, path: str) -> dict:
@@ -41,12 +89,11 @@ def worker(engine: str, path: str) -> dict:
 
     ontology = ROOT / "ontology" / "exokg.ttl"
     start, cpu_start = time.perf_counter(), time.process_time()
-    if engine == "sparql":
-        from graph.validate import data_store, validate_store
-
-        store = data_store(path)
+    if engine in ("sparql", "sparql-baseline"):
+        module = compiler(engine)
+        store = module.data_store(path)
         loaded, cpu_loaded = time.perf_counter(), time.process_time()
-        report = validate_store(store)
+        report = module.validate_store(store)
         violations = report.violations
     elif engine == "pyrudof":
         import pyrudof
@@ -75,9 +122,9 @@ def worker(engine: str, path: str) -> dict:
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def run_engine(engine: str, path: Path, cap: float) -> dict:
+def run_engine(engine: str, path: Path, cap: float, mode: str = "--worker") -> dict:
     try:
-        done = subprocess.run([sys.executable, __file__, "--worker", engine, str(path)], capture_output=True,
+        done = subprocess.run([sys.executable, __file__, mode, engine, str(path)], capture_output=True,
                               text=True, timeout=cap, check=False)
     except subprocess.TimeoutExpired:
         return {"timeout": cap}
@@ -87,13 +134,23 @@ def run_engine(engine: str, path: Path, cap: float) -> dict:
 
 
 def run_cli(path: Path, cap: float) -> dict:
-    start = time.perf_counter()
-    try:
-        done = subprocess.run([str(Path(sys.executable).parent / "exokg"), "validate", "--graph", str(path)],
-                              capture_output=True, text=True, timeout=cap, check=False)
-    except subprocess.TimeoutExpired:
-        return {"timeout": cap}
-    return {"total": time.perf_counter() - start, "exit": done.returncode, "head": done.stdout.split("\n")[0]}
+    """`exokg validate --graph FILE` run twice: first with a fresh cache (the file is loaded into a
+    store), then again (the store cached by the file's digest is opened read-only)."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bench-validate-cache-") as cache:
+        for run in ("first", "again"):
+            start, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+            try:
+                done = subprocess.run([str(Path(sys.executable).parent / "exokg"), "validate", "--graph", str(path)],
+                                      capture_output=True, text=True, timeout=cap, check=False,
+                                      env={**os.environ, "EXOKG_CACHE": cache})
+            except subprocess.TimeoutExpired:
+                return {"timeout": cap}
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = used.ru_utime + used.ru_stime - children.ru_utime - children.ru_stime
+            out[run] = {"total": time.perf_counter() - start, "cpu": cpu, "exit": done.returncode,
+                        "head": done.stdout.split("\n")[0]}
+    return {**out["first"], "again": out["again"]}
 
 
 def count_lines(path: Path) -> int:
@@ -113,9 +170,37 @@ def cell(result: dict | None, key: str = "total") -> str:
     return f"{result[key]:.2f} s"
 
 
+def per_check_report(sizes: list[tuple[str, int, dict]]) -> str:
+    """A markdown table per engine: CPU seconds of each query at each size, the growth exponent
+    log(t2/t1)/log(n2/n1) between the two largest sizes, and the totals."""
+    import math
+
+    lines = []
+    for engine in sizes[0][2]:
+        runs = [(triples, result[engine].get("checks")) for _, triples, result in sizes]
+        if any(checks is None for _, checks in runs):
+            lines.append(f"{engine}: failed or stopped ({[result[engine] for _, _, result in sizes]})\n")
+            continue
+        names = sorted(runs[-1][1], key=lambda n: -runs[-1][1][n])
+        lines += [f"### {engine}\n", "| query | " + " | ".join(f"{n:,} triples" for n, _ in runs) + " | exponent |",
+                  "|---|" + "---:|" * (len(runs) + 1)]
+        for name in names + ["total"]:
+            values = [sum(c.values()) if name == "total" else c.get(name, 0.0) for _, c in runs]
+            (n1, t1), (n2, t2) = (runs[-2][0], values[-2]), (runs[-1][0], values[-1])
+            growth = f"{math.log(t2 / t1) / math.log(n2 / n1):.2f}" if len(runs) > 1 and min(t1, t2) >= 0.01 else ""
+            cells = " | ".join(f"{v:.2f} s" for v in values)
+            lines.append(f"| {'**total**' if name == 'total' else name[:110]} | {cells} | {growth} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--per-check-worker", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", type=Path, help="an earlier graph/validate.py, run as engine sparql-baseline")
+    parser.add_argument("--per-check", action="store_true", help="time each compiled query per fixture size")
+    parser.add_argument("--no-cli", action="store_true", help="skip the `exokg validate --graph FILE` runs")
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000, 5_000_000])
     parser.add_argument("--violations", type=int, default=30)
     parser.add_argument("--cap", type=float, default=120, help="seconds per reference engine run on a fixture")
@@ -128,6 +213,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         print(json.dumps(worker(*args.worker)))
         return
+    if args.per_check_worker:
+        print(json.dumps(per_check_worker(*args.per_check_worker)))
+        return
+    if args.baseline:
+        os.environ[BASELINE_ENV] = str(args.baseline.resolve())
+    elif "sparql-baseline" in args.engines:
+        args.engines.remove("sparql-baseline")
+    if args.per_check:
+        args.engines = [e for e in ("sparql", "sparql-baseline") if e in args.engines]
 
     from graph.build import build
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -144,19 +238,29 @@ def main(argv: list[str] | None = None) -> None:
             with path.open("w", encoding="utf-8") as handle:
                 info = write_fixture(graphs[0][1], size, args.violations, handle)
             graphs.append((f"{size:,}", path, info["violations"]))
+        if args.per_check:
+            report = per_check_report([(name, count_lines(path), {engine: run_engine(engine, path, args.cap_ours,
+                                                                                   "--per-check-worker")
+                                                                  for engine in engines})
+                                       for name, path, _ in graphs[1:]])
+            print(report)
+            if args.out:
+                args.out.write_text(report, encoding="utf-8")
+            return
         for name, path, planted in graphs:
             row = {"graph": name, "triples": count_lines(path), "planted": planted, "engines": {}}
             for engine in engines:
                 if engine in stopped:
                     row["engines"][engine] = {"skipped": "not run (stopped on a smaller graph)"}
                     continue
-                cap = args.cap_ours if engine == "sparql" else args.cap_curated if name == "curated" else args.cap
+                cap = (args.cap_ours if engine.startswith("sparql") else args.cap_curated if name == "curated"
+                       else args.cap)
                 result = run_engine(engine, path, cap)
                 if "timeout" in result:
                     stopped.add(engine)
                 row["engines"][engine] = result
                 print(name, engine, result, file=sys.stderr, flush=True)
-            row["cli"] = run_cli(path, args.cap_ours)
+            row["cli"] = {"skipped": "not run"} if args.no_cli else run_cli(path, args.cap_ours)
             print(name, "cli", row["cli"], file=sys.stderr, flush=True)
             rows.append(row)
     lines = [f"# `exokg validate` benchmark\n\n{platform.platform()}, Python {platform.python_version()}, "
@@ -177,7 +281,9 @@ def main(argv: list[str] | None = None) -> None:
                          f"{result['violations']} violations)")
             cells.append(text)
         cli = row["cli"]
-        cells.append(cell(cli) + (f" (exit {cli['exit']})" if "exit" in cli else ""))
+        cells.append(cell(cli) + (f" (CPU {cli['cpu']:.2f} s, exit {cli['exit']}; again, store cached: "
+                                  f"{cli['again']['total']:.2f} s, CPU {cli['again']['cpu']:.2f} s)"
+                                  if "exit" in cli else ""))
         lines.append(f"| {row['graph']} | {row['triples']:,} | {row['planted']} | " + " | ".join(cells) + " |")
     report = "\n".join(lines) + "\n"
     print(report)

@@ -3,6 +3,7 @@
 component the compiler does not know is refused with its line."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -13,7 +14,7 @@ from rdflib import Graph
 
 from graph.build import build
 from graph.errors import ShapesError
-from graph.validate import compile_shapes, data_store, validate_graph_pyshacl, validate_store
+from graph.validate import batched, compile_shapes, data_store, validate_graph_pyshacl, validate_store
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 E, A, EXO = "https://w3id.org/exokg/entity/", "https://w3id.org/exokg/assertion/", "https://w3id.org/exokg/ontology/"
@@ -184,3 +185,95 @@ def test_cli_reports_categories_and_exits_1(broken_nt, tmp_path):
     assert "  [Violation] AssertionShape: the subject's type is outside the relation's domain x1: bad" in lines
     assert done.stderr.strip().splitlines() == [
         f"error: {path}: {report.violations} SHACL violation(s). Fix: correct the curated rows named above and rebuild"]
+
+
+SHARED_VALUE_SHAPES = f"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix exo: <{EXO}> .
+@prefix ex: <https://example.org/shapes/> .
+
+# class tests inside sh:not / sh:node / sh:or on a property are compiled to run once per distinct value
+ex:Drugs a sh:NodeShape ; sh:targetClass exo:Assertion ;
+    sh:property [ sh:path exo:drug ; sh:not [ sh:class exo:GeneOrProtein ] ; sh:message "a drug is no gene" ] ,
+                [ sh:path exo:drug ; sh:node [ sh:class exo:Drug ] ; sh:message "a drug conforms to a drug" ] ,
+                [ sh:path exo:drug ; sh:or ( [ sh:class exo:Drug ] [ sh:class exo:Therapy ] ) ;
+                  sh:message "a drug is a drug or a therapy" ] .
+"""
+
+
+def test_a_class_test_on_a_value_shared_by_many_nodes_is_reported_for_each_and_only_for_the_focus(graph_file):
+    """The rewrite evaluates a class test inside sh:not/sh:node/sh:or once per distinct value of the
+    property in the whole graph; a wrong value shared by two assertions must still be reported for
+    both, the same value on a node outside the targets for none, and the answers match pySHACL."""
+    wrong = (f"<{A}3.1-001> <{EXO}drug> <{ALOX15}> .\n<{A}3.1-002> <{EXO}drug> <{ALOX15}> .\n"
+             f"<{E}miR-522> <{EXO}drug> <{ALOX15}> .\n")  # miR-522 is an entity, not an assertion
+    data = graph_file.read_bytes() + wrong.encode("utf-8")
+    ours = validate_store(data_store(data), SHARED_VALUE_SHAPES, "shared.ttl")
+    messages = {c.message: c.focus_nodes for c in ours.categories}
+    assert messages == {"a drug is no gene": ["3.1-001", "3.1-002"],
+                        "a drug conforms to a drug": ["3.1-001", "3.1-002"],
+                        "a drug is a drug or a therapy": ["3.1-001", "3.1-002"]}
+    assert {c.component for c in compile_shapes(SHARED_VALUE_SHAPES, "shared.ttl")} == {"not", "node", "or"}
+    assert all("GROUP BY ?value" in c.query for c in compile_shapes(SHARED_VALUE_SHAPES, "shared.ttl"))
+    assert results(ours) == results(validate_graph_pyshacl(Graph().parse(data=data, format="nt"),
+                                                           SHARED_VALUE_SHAPES))
+    clean = validate_store(data_store(graph_file.read_bytes()), SHARED_VALUE_SHAPES, "shared.ttl")
+    assert clean.conforms and clean.results == 0
+
+
+COUNT_SHAPES = f"""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix exo: <{EXO}> .
+@prefix ex: <https://example.org/shapes/> .
+
+# counts on single properties of the same focus nodes are merged into one query: each keeps its own
+# limits, message and severity, also two on the same property
+ex:Cites a sh:NodeShape ; sh:targetClass exo:Assertion ;
+    sh:property [ sh:path exo:citesReference ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message "cites nothing" ] ,
+                [ sh:path exo:citesReference ; sh:maxCount 2 ; sh:severity sh:Info ; sh:message "cites three or more" ] ,
+                [ sh:path exo:drug ; sh:minCount 1 ; sh:maxCount 1 ; sh:message "one drug" ] .
+"""
+
+
+def test_counts_of_one_focus_run_as_one_query_and_each_keeps_its_limits(graph_file):
+    checks = compile_shapes(COUNT_SHAPES, "counts.ttl")
+    plans = batched(checks)
+    assert len(checks) == 3 and len(plans) == 1 and len(plans[0][1]) == 3
+    data = graph_file.read_bytes() + (f"<{A}3.1-001> <{EXO}drug> <{ALOX15}> .\n"
+                                      f"<{A}3.1-001> <{EXO}drug> <{CISPLATIN}> .\n").encode("utf-8")
+    ours = validate_store(data_store(data), COUNT_SHAPES, "counts.ttl")
+    reference = validate_graph_pyshacl(Graph().parse(data=data, format="nt"), COUNT_SHAPES)
+    assert results(ours) == results(reference)
+    found = {(c.message, c.severity) for c in ours.categories}
+    assert found == {("cites nothing", "Warning"), ("cites three or more", "Info"), ("one drug", "Violation")}
+    # one drug: 3.1-001 has two now (maxCount) and an assertion without a drug fails the minCount
+    one_drug = next(c for c in ours.categories if c.message == "one drug").focus_nodes
+    assert "3.1-001" in one_drug and len(one_drug) > 1
+
+
+def test_cli_opens_a_build_store_as_it_is_and_loads_a_file_once(built_dir, graph_file, tmp_path):
+    """`exokg validate --graph DIR` reads the build's own store (nothing is loaded into the cache);
+    `--graph FILE` bulk-loads the file into one cached store, which the next run opens unchanged."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "EXOKG_CACHE": str(cache)}
+
+    def validate(source: Path) -> str:
+        done = subprocess.run([sys.executable, "-m", "graph.cli", "validate", "--graph", str(source)],
+                              capture_output=True, text=True, check=False, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert validate(built_dir).startswith(f"{graph_file}: conforms: 0 violations")
+    assert not (cache / "stores").exists()
+    copy = tmp_path / "copy.nt"
+    copy.write_bytes(graph_file.read_bytes())
+    first = validate(copy)
+    stores = [p for p in (cache / "stores").iterdir() if p.is_dir()]
+    assert len(stores) == 1 and (stores[0] / "CURRENT").is_file()
+
+    def tables() -> dict:  # the store's data files (RocksDB may rewrite its own log when opened)
+        return {p.name: p.stat().st_mtime_ns for p in stores[0].iterdir() if p.suffix == ".sst" or p.name == "CURRENT"}
+
+    stamp = tables()
+    assert validate(copy) == first
+    assert [p for p in (cache / "stores").iterdir() if p.is_dir()] == stores and tables() == stamp
