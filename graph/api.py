@@ -55,6 +55,11 @@ def _names(value: Names) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _sources(value: Names) -> str | None:
+    """A ``sources`` argument as a ``--sources`` value (None: the default, ``all``)."""
+    return None if value is None else ",".join(_names(value))
+
+
 class ExoKG:
     """One built graph and the questions it answers (see :func:`open_graph`)."""
 
@@ -114,14 +119,23 @@ class ExoKG:
         """
         return competency.find(text, self.source, types=tuple(_names(types)) or None, limit=limit)
 
-    def show(self, name: str) -> dict:
-        """The entity card (``exokg show``): ``{"entity": {...}, "statements": [...]}``.
+    def show(self, name: str, sources: Names = None) -> dict:
+        """The entity card (``exokg show``): ``{"entity": {...}, "sources": [...], "statements": [...],
+        "imported": [...]}``. ``sources`` picks what is listed, as ``--sources`` does: ``"review"``,
+        the names of sources imported into the build (``exokg import``), ``"all"`` (the default),
+        as a list or comma-separated; ``imported`` holds the sources' facts, each with its source.
 
         >>> card = open_graph().show("ALOX15")
         >>> card["entity"]["curie"], any(s["subject"] == "miR-522" for s in card["statements"])
         ('hgnc:433', True)
+        >>> open_graph().show("ALOX15", sources=["review"])["sources"]
+        ['review']
+        >>> open_graph().show("ALOX15", sources="review,mirtarbase")  # the packaged graph imports nothing
+        Traceback (most recent call last):
+        ...
+        graph.errors.IngestError: --sources: mirtarbase not imported in ...
         """
-        return competency.show(name, self.source)
+        return competency.show(name, self.source, sources=_sources(sources))
 
     def resistance(self, agent: str | None = None, drug: str | None = None, cancer: str | None = None,
                    effect: str | None = None) -> list[dict]:
@@ -153,14 +167,16 @@ class ExoKG:
         """
         return competency.therapies(drug, cancer, self.source)
 
-    def neighbors(self, name: str, hops: int = 1, relations: Names = None) -> list[dict]:
-        """Statements within ``hops`` steps of an entity, breadth first (``exokg neighbors``).
+    def neighbors(self, name: str, hops: int = 1, relations: Names = None, sources: Names = None) -> list[dict]:
+        """Statements within ``hops`` steps of an entity, breadth first (``exokg neighbors``), then the
+        imported sources' facts about the entities reached; every row has its ``source``, and
+        ``sources`` picks them as in :meth:`show`.
 
-        >>> rows = open_graph().neighbors("miR-522", relations=["targets"])
-        >>> [(row["relation"], row["to"]) for row in rows if row["to"] == "ALOX15"]
-        [('targets', 'ALOX15')]
+        >>> rows = open_graph().neighbors("miR-522", relations=["targets"], sources="review")
+        >>> [(row["relation"], row["to"], row["source"]) for row in rows if row["to"] == "ALOX15"]
+        [('targets', 'ALOX15', 'review')]
         """
-        return competency.neighbors(name, hops, _names(relations), self.source)
+        return competency.neighbors(name, hops, _names(relations), self.source, sources=_sources(sources))
 
     # ------------------------------------------------------------ mechanisms
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -149,3 +150,20 @@ def test_the_readme_example_runs_as_shown():
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     assert runner.failures == 0 and runner.tries >= 6
+
+
+def test_show_and_neighbors_pick_sources_as_the_cli_does(built_dir, tmp_path, capsys):
+    build_dir = tmp_path / "build"
+    shutil.copytree(built_dir, build_dir)
+    mirtarbase = Path(__file__).parent / "fixtures" / "ingest" / "mirtarbase_mti_synthetic.csv"
+    code, _, err = run_cli(capsys, "import", "mirtarbase", str(mirtarbase), "--graph", str(build_dir))
+    assert code == 0, err
+    handle, where = open_graph(build_dir), ["--graph", str(build_dir)]
+    card = handle.show("miR-522", sources=["review", "mirtarbase"])
+    assert card == cli_json(capsys, "show", "miR-522", "--sources", "review,mirtarbase", *where)
+    assert {f["source"] for f in card["imported"]} == {"mirtarbase"} and card["statements"]
+    assert handle.show("miR-522", sources="review")["imported"] == []
+    rows = handle.neighbors("miR-522", sources="mirtarbase")
+    assert rows == cli_json(capsys, "neighbors", "miR-522", "--sources", "mirtarbase", *where)
+    assert rows and {row["source"] for row in rows} == {"mirtarbase"}
+    assert {row["source"] for row in handle.neighbors("miR-522")} == {"review", "mirtarbase"}  # default: all

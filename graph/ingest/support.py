@@ -25,7 +25,6 @@ import pyoxigraph as ox
 
 from ..entities import EntityIndex
 from ..ontology import load_ontology
-from ..query import bind_values
 from ..vocab import ASSERTION, EXO, PREFIXES
 from .dataset import imported_sources
 from .importer import curated_index
@@ -47,8 +46,7 @@ SELECT ?a ?s ?p ?o ?sc ?oc WHERE {
 """
 CANCER_QUERY = "SELECT ?a ?c WHERE { ?a a exo:Assertion ; exo:cancerType ?c }"
 BROADER_QUERY = "SELECT ?c ?b WHERE { ?c skos:broader+ ?b }"
-IMPORTED_QUERY = "SELECT ?a ?s ?p ?o WHERE { GRAPH ?g { ?a a exo:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"
-LABEL_QUERY = "SELECT ?e ?label WHERE { GRAPH ?g { ?e rdfs:label ?label } }"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 @dataclass
@@ -117,10 +115,14 @@ def _evidence(store: ox.Store, graph: ox.NamedNode, row) -> Evidence:
 
 
 def _imported(store: ox.Store, graph: ox.NamedNode, variable: str, iris: set[str]) -> list[Evidence]:
-    if not iris:
-        return []
-    text = bind_values(IMPORTED_QUERY, {"g": [graph], variable: [ox.NamedNode(i) for i in sorted(iris)]})
-    return [_evidence(store, graph, row) for row in cast(ox.QuerySolutions, store.query(text, prefixes=PREFIXES))]
+    """The assertions of ``graph`` whose subject (``variable`` "s") or object ("o") is one of ``iris``,
+    read entity by entity with the store's indexes (graph.ingest.facts' reader): SPARQL with
+    ``GRAPH`` and ``VALUES`` scanned the whole imported graph (BENCHMARKS.md, import section)."""
+    from .facts import _assertions  # facts imports this module's Evidence reader
+
+    role = "subject" if variable == "s" else "object"
+    return [_evidence(store, graph, row) for iri in sorted(iris)
+            for row in _assertions(store, graph, ox.NamedNode(iri), role)]
 
 
 @dataclass
@@ -197,12 +199,26 @@ def verdict(statement: Curated, rows: list[Evidence], spec, ontology) -> str:
     return "corroborated" if any(agrees(ev) for ev in rows) else "contradicted"
 
 
-def _labels(store: ox.Store, index: EntityIndex, graphs) -> dict[str, str]:
-    labels = {r.iri: r.label for r in index.records}
-    for graph in graphs:
-        for row in cast(ox.QuerySolutions, store.query(bind_values(LABEL_QUERY, {"g": [graph]}), prefixes=PREFIXES)):
-            labels.setdefault(row["e"].value, row["label"].value)
-    return labels
+class _Labels(dict):
+    """IRI -> label: the review's labels, then the first imported graph that labels the IRI, read
+    IRI by IRI when first asked (reading every label of a graph took a second on org.Hs.eg.db)."""
+
+    def __init__(self, store: ox.Store, index: EntityIndex, graphs) -> None:
+        super().__init__((r.iri, r.label) for r in index.records)
+        self.store, self.graphs = store, list(graphs)
+
+    def get(self, iri, default=None):
+        if iri not in self:
+            node = ox.NamedNode(iri)
+            found = (next(self.store.quads_for_pattern(node, RDFS_LABEL, None, g), None) for g in self.graphs)
+            quad = next((q for q in found if q is not None), None)
+            self[iri] = None if quad is None else cast("ox.Literal", quad.object).value
+        value = self[iri]
+        return default if value is None else value
+
+
+def _labels(store: ox.Store, index: EntityIndex, graphs) -> _Labels:
+    return _Labels(store, index, graphs)
 
 
 def audit(store: ox.Store, sources: list[str] | None = None) -> tuple[list[dict], dict]:
