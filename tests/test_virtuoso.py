@@ -242,3 +242,46 @@ def test_federated_query_from_virtuoso_to_the_oxigraph_server(capsys, virtuoso, 
                                          method="DELETE")
         urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10).read()
 
+
+
+# ---------------------------------------------------------------- loaded graphs travel with push
+
+
+@pytest.fixture
+def folder_with_a_loaded_file(built_dir, tmp_path):
+    import shutil
+
+    from graph.load import load
+
+    folder = tmp_path / "build"
+    shutil.copytree(built_dir, folder, symlinks=True)
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("@prefix ex: <http://example.org/> .\n"
+                     "ex:s1 ex:p ex:o1 .\nex:s2 ex:p [ ex:q \"a blank node\" ] .\n", encoding="utf-8")
+    (loaded,) = load([extra], folder)
+    return folder, loaded
+
+
+def test_push_streams_the_graphs_added_with_load(folder_with_a_loaded_file):
+    folder, loaded = folder_with_a_loaded_file
+    text = b"".join(graph.remote.ntriples_lines(folder)).decode("utf-8")
+    assert "<http://example.org/s1> <http://example.org/p> <http://example.org/o1> ." in text
+    assert '"a blank node"' in text and f"<{loaded.graph}>" in text  # its triples and its description
+    assert "<http://example.org/s1>" not in b"".join(graph.remote.ntriples_lines(folder / "exokg.nt")).decode()
+
+
+def test_a_loaded_file_reaches_the_pushed_endpoint_and_answers_as_embedded(virtuoso, folder_with_a_loaded_file):
+    base, user, password = virtuoso
+    folder, _ = folder_with_a_loaded_file
+    named_graph = f"https://w3id.org/exokg/test/loaded-{uuid.uuid4().hex}"
+    try:
+        sent = push(f"{base}/sparql-graph-crud-auth", folder, named_graph=named_graph, user=user, password=password,
+                    chunk_triples=4_000)
+        remote = RemoteEndpoint(f"{base}/sparql", named_graph=named_graph)
+        assert remote.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()[0]["n"] == sent
+        ask = 'ASK { <http://example.org/s2> <http://example.org/p> ?b . ?b <http://example.org/q> "a blank node" }'
+        assert remote.run(ask).boolean is True and run_query(ask, folder).boolean is True
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"
+        assert remote.run(count).values() == run_query(count, folder).values() == [{"n": 2}]
+    finally:
+        _drop(base, named_graph, user, password)
