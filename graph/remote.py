@@ -5,7 +5,8 @@ Only the standard library speaks HTTP here. Answers are parsed by pyoxigraph int
 rows embedded and remote (the test suite checks every shipped query against a real Oxigraph
 server).
 
-* :func:`push` streams the graph and the ontology as N-Triples in bounded chunks (SPARQL 1.1
+* :func:`push` streams the graph, the ontology and the graphs added with ``exokg load`` as
+  N-Triples in bounded chunks (SPARQL 1.1
   Graph Store HTTP Protocol): the first chunk replaces the named graph (``PUT ?graph=IRI``;
   ``named_graph=None``: the default graph), every later one is added to it (``POST``). Triples
   with blank nodes travel together in one chunk (spooled to a temporary file, not memory),
@@ -29,6 +30,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -318,8 +320,9 @@ def parse_answer(body: bytes, content_type: str, *, limit: int | None = None, ur
 
 
 def ntriples_lines(source=None):
-    """The graph and then the ontology as N-Triples lines (bytes), read as a stream: an N-Triples
-    file line by line, a Turtle file triple by triple. Nothing is held but the current line."""
+    """The graph, the ontology and then every graph added with ``exokg load`` (a build folder's
+    store) as N-Triples lines (bytes), read as a stream: an N-Triples file line by line, a Turtle
+    file and the stored graphs triple by triple. Nothing is held but the current line."""
     from .ontology import ontology_text
     from .store import graph_file
 
@@ -333,6 +336,21 @@ def ntriples_lines(source=None):
     else:
         yield from _as_lines(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     yield from _as_lines(ox.parse(ontology_text().encode("utf-8"), ox.RdfFormat.TURTLE))
+    yield from _loaded_lines(source)
+
+
+def _loaded_lines(source):
+    """The triples of the graphs ``exokg load`` added to a build folder's store (the queries read
+    them merged with the curated graph, so a pushed copy holds them too); none for a lone file."""
+    from .store import LOADED_GRAPH_PREFIX, open_store
+
+    if source is None or not Path(source).is_dir():
+        return
+    store = open_store(source)
+    loaded = sorted((g for g in store.named_graphs()
+                     if isinstance(g, ox.NamedNode) and g.value.startswith(LOADED_GRAPH_PREFIX)), key=str)
+    for named in loaded:
+        yield from _as_lines(store.quads_for_pattern(None, None, None, named))
 
 
 def _as_lines(quads):
