@@ -97,7 +97,7 @@ def first_offender(store: ox.Store) -> str | None:
     return None
 
 
-def check_graph(source: Path) -> bool:
+def check_graph(source: Path | None) -> bool:
     """Raise :class:`GraphContentError` (naming ``source``, the resource and the fix) when the graph
     at ``source`` is not one the view can read; True when it is."""
     store = open_store(source)  # a file that is not RDF fails here, naming the file
@@ -105,6 +105,6 @@ def check_graph(source: Path) -> bool:
         return True
     from .view import read_view
 
-    read_view(store, str(source))  # the view's own message for the offence
+    read_view(store, str(source or "the packaged graph"))  # the view's own message for the offence
     raise GraphContentError(f"{source}: holds a resource the ExoKG view cannot read. "
                             "Fix: rebuild the graph with `exokg build`, or correct the resource")

@@ -216,6 +216,14 @@ def open_store(source: Path | str | None = None) -> ox.Store:
     raise AssertionError("unreachable")
 
 
+def memory_copy(store: ox.Store) -> ox.Store:
+    """An in-memory copy of every quad of ``store`` (named graphs kept), for work that reads the
+    whole graph many times; it holds the graph in memory (about 0.4 GB per million triples)."""
+    copy = ox.Store()
+    copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+    return copy
+
+
 @lru_cache(maxsize=4)
 def _open_read_only(location: str) -> ox.Store:
     path = Path(location)
