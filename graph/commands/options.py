@@ -16,20 +16,21 @@ def _checked_graph(_ctx, _param, value: Path | None) -> Path | None:
     changes, so its passing the check is kept beside it (keyed on the code of the check and of the
     view) and the next command does not ask again."""
     if value is not None:
-        import os
-
-        from ..entities import view_code
-        from ..store import cached_beside, store_stamp
-
-        check_code = os.path.join(os.path.dirname(os.path.dirname(__file__)), "graphcheck.py")
-        cached_beside(store_stamp(value), "checked", (view_code(), check_code), lambda: _check(value), plain=True)
+        check_once(value)
     return value
 
 
-def _check(source: Path) -> bool:
-    from ..graphcheck import check_graph
+def check_once(source: Path | None) -> None:
+    """Run the --graph check on ``source`` unless this store version has passed it already; raises
+    GraphContentError, naming the graph, for a foreign or partial graph."""
+    import os
 
-    return check_graph(source)  # raises GraphContentError, naming the graph, for a foreign or partial graph
+    from ..entities import view_code
+    from ..graphcheck import check_graph
+    from ..store import cached_beside, store_stamp
+
+    check_code = os.path.join(os.path.dirname(os.path.dirname(__file__)), "graphcheck.py")
+    cached_beside(store_stamp(source), "checked", (view_code(), check_code), lambda: check_graph(source), plain=True)
 
 
 GRAPH_HELP = "Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache)."
