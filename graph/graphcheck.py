@@ -100,7 +100,11 @@ def first_offender(store: ox.Store) -> str | None:
 def check_graph(source: Path | None) -> bool:
     """Raise :class:`GraphContentError` (naming ``source``, the resource and the fix) when the graph
     at ``source`` is not one the view can read; True when it is."""
-    store = open_store(source)  # a file that is not RDF fails here, naming the file
+    return check_store(open_store(source), source)  # a file that is not RDF fails opening, named
+
+
+def check_store(store: ox.Store, source: Path | None) -> bool:
+    """:func:`check_graph` on a store already open (``source`` names it in the message)."""
     if first_offender(store) is None:
         return True
     from .view import read_view

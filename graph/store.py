@@ -216,6 +216,23 @@ def open_store(source: Path | str | None = None) -> ox.Store:
     raise AssertionError("unreachable")
 
 
+def memory_store(source: Path | str | None = None) -> ox.Store:
+    """The graph behind ``source`` in an in-memory store, for work that reads the whole graph many
+    times: a lone RDF file is loaded straight into memory (with the ontology, as its cached store
+    would have it; nothing is written to the cache), a build folder's store is copied."""
+    path = None if source is None else Path(source)
+    if path is None or not path.is_file():
+        return memory_copy(open_store(source))
+    graph_file(path)  # an unsupported suffix is the same clear error as everywhere
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=FORMATS_BY_SUFFIX[path.suffix])
+    except (SyntaxError, ValueError, OSError) as err:  # not RDF, not UTF-8, unreadable
+        raise unreadable(path, err) from None
+    add_ontology(store)
+    return store
+
+
 def memory_copy(store: ox.Store) -> ox.Store:
     """An in-memory copy of every quad of ``store`` (named graphs kept), for work that reads the
     whole graph many times; it holds the graph in memory (about 0.4 GB per million triples)."""
