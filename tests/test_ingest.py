@@ -172,6 +172,19 @@ def test_ncrnadrug_effects_and_cancers(store):
                for r in new)
 
 
+def test_ncrnadrug_download_header_names_are_read_as_published(store):
+    """The column names public readers of ncRNADrug's DR_Curated.txt use (ncRNA_Name, Drug_Name,
+    Effect, Phenotype for the cancer, Condition for the sample, Species ...; docs/import.md) are
+    read without renaming, with the same verdicts as the spelled-out header."""
+    report = import_file(store, "ncrnadrug", FIXTURES / "ncrnadrug_dr_curated_synthetic.txt")
+    assert (report.imported, dict(report.skipped)) == (3, {"other-species": 1})  # the Mus musculus row
+    found = verdicts(store, "ncrnadrug")
+    assert (found["T1-33"], found["2-092"], found["T1-32"]) == ("corroborated", "contradicted", "not_found")
+    first = assertion("ncrnadrug", 2)
+    assert values(store, first, EXO.sample, "ncrnadrug") == ["cell line (SYNTH-1)"]
+    assert len(values(store, first, EXO.cancerType, "ncrnadrug")) == 1
+
+
 def test_exocarta_cargo_with_its_experiments(store):
     options = ImportOptions(experiments=FIXTURES / "exocarta_experiment_synthetic.txt")
     report = import_file(store, "exocarta", FIXTURES / "exocarta_protein_mrna_synthetic.txt", options)

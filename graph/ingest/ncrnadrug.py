@@ -3,7 +3,9 @@
 Layout (docs/import.md): a header row, then one row per curated ncRNA-drug-cancer association:
 the ncRNA, the drug, the cancer, the effect (the ncRNA makes cells resistant or sensitive to the
 drug), the ncRNA's expression, and the PubMed id; column names are matched without case or
-punctuation. "resistant" becomes ``confersResistanceTo``, "sensitive" ``reversesResistanceTo``.
+punctuation, so the download's own names (``ncRNA_Name``, ``Drug_Name``, ``Effect``, ``Phenotype`` for
+the cancer, ``Condition`` for the sample ..., as public readers of ``DR_Curated.txt`` name them) are
+read as they are. "resistant" becomes ``confersResistanceTo``, "sensitive" ``reversesResistanceTo``.
 """
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ REQUIRED = {
 }
 OPTIONAL = {
     "type": ("ncRNA Type", "ncRNA Category"),
-    "cancer": ("Cancer", "Cancer Type", "Disease", "Cancer Name"),
+    "cancer": ("Cancer", "Cancer Type", "Disease", "Cancer Name", "Phenotype"),
     "expression": ("Expression", "Expression Pattern", "ncRNA Expression"),
     "pmid": ("PMID", "PubMed ID", "Pubmed"),
     "species": ("Species", "Organism"),
     "method": ("Detection Method", "Experiment", "Method", "Experimental Method"),
-    "sample": ("Cell Line", "Sample", "Tissue"),
+    "sample": ("Cell Line", "Sample", "Tissue", "Condition"),
 }
 
 
