@@ -172,6 +172,14 @@ def with_loaded(source: ExportSource, graph_source: Path | str | None) -> Export
     for loaded in graphs:
         for quad in loaded.quads:
             merged.add(triple(quad))
+    # rdflib's Turtle writer makes up a prefix (ns1, ns2 ...) for each namespace of a predicate it
+    # has none for, numbered in the order it meets them, which varies between runs: number them here,
+    # in the order of the IRIs, so the same data gives the same bytes
+    for predicate in sorted({quad.predicate.value for loaded in graphs for quad in loaded.quads}):
+        try:
+            merged.namespace_manager.compute_qname(predicate, generate=True)
+        except Exception:  # an IRI rdflib cannot split into a prefix and a name is written in full
+            continue
     reviews = {str(a) for a in source.graph.subjects(RDF.type, EXO.Assertion)}
     labels: dict[str, tuple[str, str, str]] = {}
     for loaded in graphs:
