@@ -201,3 +201,30 @@ def test_a_build_without_loaded_files_exports_as_before(built_dir, tmp_path, nam
     assert result.loaded == ()
     before = render(fmt, load_source(built_dir), fmt.default_out().name)
     assert {file_name: path.read_bytes() for file_name, path in zip(result.files, result.paths)} == before
+
+
+def test_loaded_files_and_imported_sources_are_exported_together(loaded, tmp_path, capsys):
+    """`--sources` adds imported resources beside the loaded files: each keeps its own label and graph."""
+    folder = tmp_path / "build"
+    shutil.copytree(loaded["folder"], folder, symlinks=True)
+    fixture = Path(__file__).parent / "fixtures" / "ingest" / "mirtarbase_mti_synthetic.csv"
+    code, _, err = run_cli(capsys, "import", "mirtarbase", str(fixture), "--graph", str(folder))
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "export", "--format", "csv", "--graph", str(folder), "--out", str(tmp_path / "csv"),
+                           "--sources", "review,mirtarbase")
+    assert code == 0, err
+    labels = {row["knowledge_source"] for row in edge_sources("csv", export_result(tmp_path / "csv")).values()}
+    mine = loaded["files"]["mine.nt"].graph.removeprefix(GRAPH_BASE)
+    assert {"review", "mirtarbase", mine} <= labels
+    code, _, err = run_cli(capsys, "export", "--format", "nquads", "--graph", str(folder), "--out",
+                           str(tmp_path / "all.nq"), "--sources", "all")
+    assert code == 0, err
+    names = {str(q.graph_name.value) for q in ox.parse(path=str(tmp_path / "all.nq"), format=ox.RdfFormat.N_QUADS)}
+    assert {GRAPH_BASE + "mirtarbase", loaded["files"]["mine.nt"].graph, loaded["files"]["other.ttl"].graph} <= names
+
+
+def export_result(folder: Path):
+    """Just enough of an ExportResult for :func:`edge_sources` to read a csv folder."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(folder=folder, files={"edges.csv": 0})
