@@ -342,6 +342,13 @@ def ntriples_lines(source=None):
 def _loaded_lines(source):
     """The triples of the graphs ``exokg load`` added to a build folder's store (the queries read
     them merged with the curated graph, so a pushed copy holds them too); none for a lone file."""
+    yield from _as_lines(loaded_quads(source))
+
+
+def loaded_quads(source):
+    """The quads of the graphs ``exokg load`` added to a build folder's store, graph after graph
+    in the order of their names, each file's description included; none for a lone file or the
+    packaged build. Read as a stream (``exokg export`` reads them here too)."""
     from .store import LOADED_GRAPH_PREFIX, open_store
 
     if source is None or not Path(source).is_dir():
@@ -350,7 +357,7 @@ def _loaded_lines(source):
     loaded = sorted((g for g in store.named_graphs()
                      if isinstance(g, ox.NamedNode) and g.value.startswith(LOADED_GRAPH_PREFIX)), key=str)
     for named in loaded:
-        yield from _as_lines(store.quads_for_pattern(None, None, None, named))
+        yield from store.quads_for_pattern(None, None, None, named)
 
 
 def _as_lines(quads):
@@ -461,5 +468,5 @@ def _send(endpoint, url, method, body, timeout, opener, auth, sent_before: int, 
                         f"{partial} Fix: {fix}")
 
 
-__all__ = ["EndpointError", "RemoteEndpoint", "chunks", "credentials", "graph_ntriples", "ntriples_lines",
-           "parse_answer", "push", "with_prefixes"]
+__all__ = ["EndpointError", "RemoteEndpoint", "chunks", "credentials", "graph_ntriples", "loaded_quads",
+           "ntriples_lines", "parse_answer", "push", "with_prefixes"]

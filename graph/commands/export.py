@@ -46,11 +46,15 @@ EPILOG = "Formats:\n\n" + _formats_help() + "\n\nSee docs/export.md for what eac
 def export_command(fmt: str, out: Path | None, graph_source: Path | None, sources: str | None):
     """Export the graph for other tools: RDF (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads),
     GraphML, Cytoscape.js JSON, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV. Every edge of a
-    graph format names its knowledge source (the review, or an imported source with --sources)."""
+    graph format names its knowledge source (the review, a file added with `exokg load`, or an
+    imported source with --sources). The files loaded into the build folder are exported with the
+    review: merged into the triple formats, each in its own named graph in TriG and N-Quads."""
     started = time.perf_counter()
     result = export(fmt, out, graph_source, sources=sources)
     for path, size in zip(result.paths, result.files.values()):
         click.echo(f"wrote {path} ({size:,} bytes)")
+    if result.loaded:
+        click.echo(f"with {len(result.loaded)} file(s) added by `exokg load`: {', '.join(result.loaded)}")
     if result.format.loses:
         click.echo(f"{result.format.name} does not carry: " + "; ".join(result.format.loses) + ".")
     else:

@@ -28,6 +28,7 @@ from .dataset import dataset_description
 from .errors import ExportError, FormatError
 from .graphml import write_graphml
 from .imported import with_sources
+from .loaded import with_loaded
 from .kgx import write_kgx
 from .neo4j import write_neo4j
 from .rdf import write_jsonld, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
@@ -138,6 +139,7 @@ class ExportResult:
     folder: Path  # where the files were written
     files: dict[str, int]  # file name -> bytes written
     dropped: dict[str, int]  # what the format's view could not carry beyond its loss statement -> triples
+    loaded: tuple[str, ...] = ()  # the names of the files added with `exokg load` that the export holds
 
     @property
     def paths(self) -> list[Path]:
@@ -163,13 +165,17 @@ def export(fmt: ExportFormat | str, out: Path | str | None = None,
     """Export ``source`` (an ExportSource, a build folder, an .nt/.ttl file; default: the packaged
     data) as ``fmt`` to ``out``. Nothing is written unless every file could be made.
 
+    A build folder's files added with ``exokg load`` are exported with the curated graph
+    (:mod:`graph.export.loaded`): merged in the triple formats, each in its named graph in TriG
+    and N-Quads, their assertions as edges labelled with the file in the graph formats.
+
     ``sources`` (``exokg export --sources``: ``review``, the default, or ``review,<source>...`` /
     ``all``) adds the sources imported into the build folder's store, each fact labelled with its
     source (:mod:`graph.export.imported`)."""
     fmt = get_format(fmt) if isinstance(fmt, str) else fmt
     out = Path(out) if out is not None else fmt.default_out()
     _check_out(fmt, out)
-    src = source if isinstance(source, ExportSource) else load_source(source)
+    src = source if isinstance(source, ExportSource) else with_loaded(load_source(source), source)
     if sources is not None:
         src = with_sources(src, None if isinstance(source, ExportSource) else source, fmt.name, sources)
     files = render(fmt, src, out.name)
@@ -180,8 +186,9 @@ def export(fmt: ExportFormat | str, out: Path | str | None = None,
         raise ExportError(f"cannot write {folder / (err.filename or '')}: {err.strerror or err}. "
                           "Fix: choose a writable --out") from None
     dropped = src.view.dropped if fmt.loses else {}
+    loaded = getattr(src, "loaded", None)
     return ExportResult(format=fmt, folder=folder, files={name: len(content) for name, content in files.items()},
-                        dropped=dropped)
+                        dropped=dropped, loaded=tuple(g.title for g in loaded.graphs) if loaded is not None else ())
 
 
 def _md(text: str) -> str:

@@ -3,7 +3,9 @@
 It states the version, licence, source review, release date (never the clock: see
 :mod:`graph.export.source`), counts per class and relation, example resources, and one
 ``dcat:Distribution`` per file written, with its media type, size, SHA-256 checksum, the
-specification it follows and what the format cannot carry. No blank nodes are used.
+specification it follows and what the format cannot carry. No blank nodes are used. An export
+of a build folder with files added by ``exokg load`` adds ``prov:wasDerivedFrom`` each file's
+graph and the file's description (name, SHA-256, size, media type, triple count).
 """
 from __future__ import annotations
 
@@ -43,6 +45,11 @@ def dataset_description(source, fmt, files: dict[str, bytes]) -> Graph:
         graph.bind(prefix, namespace)
     for triple in source.void:
         graph.add(triple)
+    loaded = getattr(source, "loaded", None)
+    if loaded is not None and loaded.graphs:  # the files added with `exokg load` (graph/export/loaded.py)
+        graph.bind("prov", "http://www.w3.org/ns/prov#")
+        for triple in loaded.description(ds):
+            graph.add(triple)
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
     graph.remove((ds, DCTERMS.hasVersion, None))

@@ -13,10 +13,14 @@ graph formats each of its assertions becomes an edge labelled with the source, a
 only it names a node. The triple formats (Turtle, N-Triples, JSON-LD, RDF/XML) have no graph
 names, so they export the review only: asking them for an imported source is an error that
 points to TriG or N-Quads.
+
+Files added with ``exokg load`` are part of the review's graph in an export of a build folder
+(:mod:`graph.export.loaded`); their edges carry the file's graph name (``load-<stem>-<hash8>``)
+as knowledge source and ``from a loaded file`` as knowledge level.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import cast
@@ -25,8 +29,11 @@ import pyoxigraph as ox
 
 from ..model import QUALIFIERS
 from ..ontology import load_ontology
+from rdflib import Graph
+
 from ..vocab import EXO
 from .errors import ExportError
+from .loaded import LoadedPart
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, Edge, GraphView, Node
 
@@ -54,13 +61,15 @@ class ImportedPart:
 
 @dataclass
 class SourcedExport(ExportSource):
-    """An export of the review together with imported sources (:class:`ImportedPart`)."""
+    """An export of the review together with imported sources (:class:`ImportedPart`) and the files
+    loaded into the build folder (:class:`graph.export.loaded.LoadedPart`, already merged into ``graph``)."""
 
     imported: ImportedPart = field(default_factory=ImportedPart)
+    loaded: LoadedPart = field(default_factory=LoadedPart)
 
     @cached_property
     def view(self) -> GraphView:
-        base = super().view
+        base = self.loaded.carried(super().view)
         known = {n.iri for n in base.nodes}
         nodes = base.nodes + tuple(n for n in self.imported.nodes if n.iri not in known)
         dropped = dict(base.dropped)
@@ -70,15 +79,25 @@ class SourcedExport(ExportSource):
 
 
 def provenance(source: ExportSource, edge: Edge) -> tuple[str, str, str]:
-    """(knowledge source, knowledge level, the source's evidence in one line) of an exported edge."""
-    imported = getattr(source, "imported", None)
-    return imported.labels.get(edge.assertion, REVIEW) if imported is not None else REVIEW
+    """(knowledge source, knowledge level, the source's evidence in one line) of an exported edge: an
+    imported source's or a loaded file's label when the edge is theirs, else the review's."""
+    for part in (getattr(source, "imported", None), getattr(source, "loaded", None)):
+        if part is not None and edge.assertion in part.labels:
+            return part.labels[edge.assertion]
+    return REVIEW
 
 
 def quads(source: ExportSource) -> tuple[ox.Quad, ...]:
-    """The imported sources' quads of an export, in their own named graphs (none for the review alone)."""
-    imported = getattr(source, "imported", None)
-    return imported.quads if imported is not None else ()
+    """The quads an export adds to the review's graphs: each loaded file's and imported source's, in
+    its own named graph (none for the review alone)."""
+    imported, loaded = getattr(source, "imported", None), getattr(source, "loaded", None)
+    return (*(loaded.quads() if loaded is not None else ()), *(imported.quads if imported is not None else ()))
+
+
+def curated_graph(source: ExportSource) -> Graph:
+    """The review's graph alone: ``source.graph`` without the files loaded into the build folder."""
+    loaded = getattr(source, "loaded", None)
+    return loaded.curated if loaded is not None and loaded.curated is not None else source.graph
 
 
 def with_sources(source: ExportSource, graph_source: Path | str | None, fmt: str, names: str | None) -> ExportSource:
@@ -102,8 +121,8 @@ def with_sources(source: ExportSource, graph_source: Path | str | None, fmt: str
                           f"apart from the review there. Fix: use --format trig or nquads (each source keeps its named "
                           f"graph), a graph format (csv, kgx, neo4j, graphml, cytoscape), or --sources review")
     part = read_imported(open_store(graph_source), selection.imported)
-    return SourcedExport(graph=source.graph, version=source.version, issued=source.issued, origin=source.origin,
-                         imported=part)
+    kept = {f.name: getattr(source, f.name) for f in fields(source) if f.name != "imported"}
+    return SourcedExport(**kept, imported=part)
 
 
 def _local(iri: str) -> str:

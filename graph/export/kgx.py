@@ -18,10 +18,12 @@ from rdflib.namespace import RDFS, SKOS
 from ..identifiers import iri_to_curie
 from ..ontology import load_ontology
 from ..rdf import character_name, check_writable
+from ..storage import GRAPH_BASE
 from ..vocab import ASSERTION, BIOLINK, DATASET, ENTITY, EXO
 from .csvfiles import neutralise
 from .errors import ExportError
 from .imported import REVIEW, provenance
+from .loaded import LOADED_LEVEL
 from .source import ExportSource
 from .view import CONTEXT_COLUMNS, SEPARATOR, Edge, GraphView, Node
 
@@ -41,6 +43,9 @@ KNOWLEDGE_SOURCE = "infores:exokg"  # not (yet) in the Translator infores catalo
 # an imported source's facts (graph/export/imported.py): ExoKG claims no infores id for the resource, so the
 # primary knowledge source is the IRI of the import's dataset description, and ExoKG is the aggregator
 IMPORTED_LEVELS = {"predicted": ("prediction", "automated_agent")}  # else knowledge_assertion, manual_agent
+# a loaded file's facts (graph/export/loaded.py): the primary knowledge source is the IRI of the file's graph (its
+# description), and ExoKG cannot tell how the file's facts were made
+IMPORTED_LEVELS[LOADED_LEVEL] = ("not_provided", "not_provided")
 LOCAL_PREFIXES = {"exoe": str(ENTITY), "exoa": str(ASSERTION), "exo": str(EXO._NS)}
 
 NODE_COLUMNS = ("id", "category", "name", "synonym", "xref", "iri", "provided_by",
@@ -132,7 +137,8 @@ def edge_row(edge: Edge, predicates: dict, nodes: dict[str, Node], origin: tuple
     primary, aggregator = KNOWLEDGE_SOURCE, ""
     if origin[0] != REVIEW[0]:
         level, agent = IMPORTED_LEVELS.get(origin[1], (KNOWLEDGE_LEVEL, AGENT_TYPE))
-        primary, aggregator = str(DATASET[origin[0]]), KNOWLEDGE_SOURCE
+        primary = GRAPH_BASE + origin[0] if origin[1] == LOADED_LEVEL else str(DATASET[origin[0]])
+        aggregator = KNOWLEDGE_SOURCE
     row = {
         "id": kgx_id(edge.assertion), "subject": kgx_id(edge.source), "predicate": predicates[edge.relation][0],
         "object": kgx_id(edge.target), "category": ASSOCIATION, "knowledge_level": level,

@@ -16,7 +16,8 @@ nanopublication-style (see docs/export.md). For an assertion ``A`` (``exoa:<stat
 
 plus ``https://w3id.org/exokg/graph/entities`` (the entity descriptions),
 ``https://w3id.org/exokg/graph/sources`` (the review, its sections and cited references) and,
-only if something fits none of these, ``https://w3id.org/exokg/graph/other``. A direct triple
+only if something fits none of these, ``https://w3id.org/exokg/graph/other``; a file added with
+``exokg load`` keeps its own graph (``https://w3id.org/exokg/graph/load-<stem>-<hash8>``). A direct triple
 stated by several assertions sits in each of their assertion graphs. Nothing is added: the
 union of the named graphs is the source graph, so no nanopublication head graph is written (the
 three graphs of an assertion are tied together by their names).
@@ -36,7 +37,7 @@ from ..ontology import load_ontology
 from ..rdf import check_writable, escape_controls
 from ..vocab import BASE, EXO, PREFIXES
 from .errors import ExportError
-from .imported import quads as imported_quads
+from .imported import curated_graph, quads as imported_quads
 from .source import ExportSource
 from .view import pyoxigraph_term
 
@@ -88,10 +89,11 @@ def _sorted_triples(graph: Graph) -> list[ox.Triple]:
 
 
 def _sorted_quads(source: ExportSource) -> list[ox.Quad]:
-    """The review's quads (named graphs as the module docstring says), and those of the imported
-    sources an export adds, each in its own named graph (graph/export/imported.py)."""
+    """The review's quads (named graphs as the module docstring says), and those of the files loaded
+    into the build folder and the imported sources an export adds, each in its own named graph
+    (graph/export/loaded.py, graph/export/imported.py)."""
     quads = [ox.Quad(pyoxigraph_term(s), pyoxigraph_term(p), pyoxigraph_term(o), ox.NamedNode(str(name)))
-             for name, triples in named_graphs(source.graph).items() for s, p, o in triples]
+             for name, triples in named_graphs(curated_graph(source)).items() for s, p, o in triples]
     quads += imported_quads(source)
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
