@@ -89,7 +89,8 @@ def _sweep(versions: Path, keep: Path | None) -> None:
     import shutil
 
     for entry in versions.iterdir():
-        if keep is not None and (entry == keep or entry.name.startswith(keep.name + ".")):
+        # by name: ``keep`` is resolved (absolute) while ``versions`` may be relative to the cwd
+        if keep is not None and (entry.name == keep.name or entry.name.startswith(keep.name + ".")):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)

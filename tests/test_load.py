@@ -165,3 +165,27 @@ def test_serve_answers_from_the_store_with_its_loaded_graphs(folder, tmp_path):
                                          headers={"Accept": "application/sparql-results+json"})
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert json.loads(answer.read())["boolean"] is True
+
+
+def test_load_and_build_with_a_folder_relative_to_the_working_directory(folder, tmp_path):
+    """`exokg load a.nt --graph build` run inside the folder that holds `build` (as README shows it)
+    keeps the new store version and its loaded graph; a rebuild by the same relative name keeps it too."""
+    import subprocess
+    import sys
+
+    write(tmp_path / "a.nt", SAMPLES["a.nt"])
+
+    def exokg(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "graph.cli", *args], cwd=tmp_path, capture_output=True,
+                              text=True, check=False)
+
+    loaded = exokg("load", "a.nt", "--graph", folder.name)
+    assert loaded.returncode == 0, loaded.stderr
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}s1> <{EX}p> ?o }}"
+    for step in ("after load", "after rebuild"):
+        answered = exokg("query", count, "--graph", folder.name, "--format", "csv")
+        assert answered.returncode == 0, f"{step}: {answered.stderr}"
+        assert answered.stdout.split() == ["n", "1"], step
+        if step == "after load":
+            rebuilt = exokg("build", "--out", folder.name)
+            assert rebuilt.returncode == 0, rebuilt.stderr
