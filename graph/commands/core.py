@@ -62,10 +62,10 @@ def validate_command(graph_source: Path | None, examples: int, engine: str):
         raise ValidationFailed(f"{where}: {report.violations} SHACL violation(s). Fix: correct the curated rows "
                                "named above and rebuild")
     # RDF with no ExoKG data at all passes the shapes vacuously: the --graph check says so
-    if engine == "pyshacl":
-        check_once(graph_source)
+    if engine == "sparql" and graph_source is not None and Path(graph_source).is_file():
+        check_store(store, graph_source)  # a lone file has no store version to remember the check by
     else:
-        check_store(store, graph_source)
+        check_once(graph_source)
 
 
 @click.command("stats")
