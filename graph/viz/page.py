@@ -167,7 +167,7 @@ MEMBER_VIEW_NODES = 1000  # the aggregated page draws about this many nodes at m
 
 def _fill(payload: dict, title: str, script: str) -> str:
     vis_js, vis_css = _vis_assets()
-    page_js = _asset(script)
+    page_js = _asset("dom.js") + _asset(script)  # the helpers both page scripts use, then the script
     for name, text in (("vis-network.min.js", vis_js), ("viz.js", page_js)):
         if re.search(r"</script|<!--", text, re.IGNORECASE):
             raise VizError(f"{name} contains '</script' or '<!--' and cannot be inlined. Fix: report this ExoKG bug")

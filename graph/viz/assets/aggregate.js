@@ -24,25 +24,7 @@
   var N = null, E = null, members = null;  // the decompressed columns, and each group's members by rank
   var drawnCount = 0;
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function link(href, text) {
-    var a = el("a", null, text);
-    if (typeof href === "string" && /^https?:\/\//i.test(href)) { a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer"; }
-    return a;
-  }
-  function row(dl, name, value) {
-    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return;
-    dl.appendChild(el("dt", null, name));
-    var dd = el("dd");
-    if (value instanceof Node) dd.appendChild(value);
-    else dd.textContent = Array.isArray(value) ? value.join(", ") : String(value);
-    dl.appendChild(dd);
-  }
+  var el = exokgDom.el, link = exokgDom.link, row = exokgDom.row;  // dom.js
   function fmt(n) { return Number(n).toLocaleString("en"); }
   function groups() { return data.groupings[grouping].groups; }
   function groupOf(i) { return N.group[grouping][i]; }

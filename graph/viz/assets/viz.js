@@ -22,27 +22,7 @@
   function sourceColour(name) { return SOURCE_COLOURS[Math.max(0, sources.indexOf(name)) % SOURCE_COLOURS.length]; }
   var grouping = data.groupBy;                  // "none", "type" or "cancer"
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function link(href, text) {
-    var a = el("a", null, text);
-    if (typeof href === "string" && /^https?:\/\//i.test(href)) {
-      a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
-    }
-    return a;
-  }
-  function row(dl, name, value) {
-    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return;
-    dl.appendChild(el("dt", null, name));
-    var dd = el("dd");
-    if (value instanceof Node) dd.appendChild(value);
-    else dd.textContent = Array.isArray(value) ? value.join(", ") : String(value);
-    dl.appendChild(dd);
-  }
+  var el = exokgDom.el, link = exokgDom.link, row = exokgDom.row;  // dom.js
   function labelOf(id) { return nodeById[id] ? nodeById[id].label : id; }
   function typeLabel(name) { return typeByName[name] ? typeByName[name].label : name; }
   function cancerLabel(iri) { return data.cancerLabels[iri] || iri; }
