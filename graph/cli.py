@@ -17,24 +17,62 @@ from .output import printable
 
 USAGE_EXIT = 2  # the command line is wrong (click's usage errors, QueryError)
 
-# command name -> module under graph.commands. Modules are imported only when one of their
-# commands runs, so `exokg stats` does not pay for pySHACL, pyvis or the export writers
-# (a test checks this table against each module's COMMANDS list).
-COMMAND_MODULES = {
-    "build": "core", "load": "core", "validate": "core", "stats": "core", "coverage": "core",
-    "query": "query", "find": "query", "show": "query", "resistance": "query", "biomarkers": "query",
-    "therapies": "query", "neighbors": "query", "serve": "query", "push": "query",
-    "path": "paths", "explain": "paths",
-    "viz": "viz",
-    "export": "export",
-    "conflicts": "conflicts",
-    "import": "ingest", "support": "ingest",
+# command name -> (module under graph.commands, the command's short help). Modules are imported
+# only when one of their commands runs, so `exokg stats` does not pay for pySHACL, pyvis or the
+# export writers, and `exokg --help` lists every command from this table without importing any
+# (a test keeps the table equal to each module's COMMANDS and to their help text).
+COMMAND_TABLE = {
+    "biomarkers": ("query", "Exosomal biomarkers with role, fluid, direction and evidence."),
+    "build": ("core", "Check the curated tables and write the store, N-Triples, a VoID description, and Turtle "
+                      "and JSON-LD (up to 100,000 triples, or with --all-formats)."),
+    "conflicts": ("conflicts", "Same agent, opposite effects on the same drug or process, each pair side by side "
+                               "with its context (cancer, cell line, donor cell, model, certainty, evidence)."),
+    "coverage": ("core", "Curation coverage: counts, mapped shares, missing context/provenance, certainty, evidence "
+                         "level, minimum-information completeness per claim type and section, and a text audit."),
+    "explain": ("paths", "Ranked mechanism chains from AGENT to resistance or sensitivity to DRUG."),
+    "export": ("export", "Export the graph for other tools: RDF (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads), "
+                         "GraphML, Cytoscape.js JSON, nodes/edges CSV, KGX TSV or Neo4j admin-import CSV."),
+    "find": ("query", "Entities whose name, synonym, key or CURIE contains TEXT (exact matches first), with where "
+                      "the review mentions them (sections, Table 1 rows, references)."),
+    "import": ("ingest", "Import FILE of SOURCE into its own named graph of the build folder's store (replacing it)."),
+    "load": ("core", "Add RDF files to a build folder's store, one named graph per file."),
+    "neighbors": ("query", "Statements around ENTITY, breadth first, in both directions, with context and evidence; "
+                           "then the imported sources' facts about each entity reached (listed, not followed), with "
+                           "their source."),
+    "path": ("paths", "Shortest, k shortest or all simple paths from SOURCE to TARGET, with signs and evidence."),
+    "push": ("query", "Load the graph (with the ontology) into a triple store, replacing its named graph."),
+    "query": ("query", "Run SPARQL: a named query, inline text, or a .rq file."),
+    "resistance": ("query", "Resistance associations, with mechanism, donor cell and evidence."),
+    "serve": ("query", "A read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql, with a query page at /."),
+    "show": ("query", "The entity card: identifiers, synonyms, hierarchy, and every statement in and out (and where "
+                      "it is context) with context and provenance, then what the imported resources state about it, "
+                      "labelled with their source. csv/tsv print the statements and facts only."),
+    "stats": ("core", "Counts per entity type (with the mapped share), relation and section."),
+    "support": ("ingest", "For every curated statement, each imported source's verdict: corroborated, contradicted "
+                          "or not_found."),
+    "therapies": ("query", "Exosome-based therapies: what each delivers, reverses or suppresses, with evidence."),
+    "validate": ("core", "Validate the built graph against the SHACL shapes; exit 1 on violations (warnings do not "
+                         "fail), or when the graph cannot be read as ExoKG data (see graph/view.py) although the "
+                         "shapes pass."),
+    "viz": ("viz", "Write one HTML page with the interactive network; it works offline and can be e-mailed."),
 }
+COMMAND_MODULES = {name: module for name, (module, _) in COMMAND_TABLE.items()}
+
+
+def short_help(text: str, limit: int) -> str:
+    """A command's short help cut to ``limit`` characters the way click cuts it in a group's listing."""
+    if len(text) <= limit:
+        return text
+    if limit < 3:
+        return "..."
+    import textwrap
+
+    return textwrap.shorten(text, limit, placeholder="...", break_on_hyphens=False)
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
-        return sorted(COMMAND_MODULES)
+        return sorted(COMMAND_TABLE)
 
     def get_command(self, ctx, name):
         module_name = COMMAND_MODULES.get(name)
@@ -42,6 +80,13 @@ class LazyGroup(click.Group):
             return None
         module = importlib.import_module(f"graph.commands.{module_name}")
         return {command.name: command for command in module.COMMANDS}[name]
+
+    def format_commands(self, ctx, formatter):
+        """The listing of `exokg --help`, from COMMAND_TABLE: no command module is imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short_help(COMMAND_TABLE[name][1], limit)) for name in names])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

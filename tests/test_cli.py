@@ -99,6 +99,36 @@ def test_lazy_command_table_matches_the_modules():
         assert names == {n for n, m in COMMAND_MODULES.items() if m == module_name}, module_name
 
 
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_help_lists_every_command_as_click_would_from_the_real_commands(width):
+    """`exokg --help` lists the commands from a static table (no command module imported): the
+    listing is the one click writes from the real commands and their docstrings, at any width."""
+    import importlib
+
+    import click
+
+    from graph.cli import COMMAND_MODULES, cli
+
+    real = click.Group("exokg")
+    for module_name in set(COMMAND_MODULES.values()):
+        for command in importlib.import_module(f"graph.commands.{module_name}").COMMANDS:
+            real.add_command(command)
+    ours, clicks = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+    cli.format_commands(click.Context(cli), ours)
+    real.format_commands(click.Context(real), clicks)
+    assert ours.getvalue() == clicks.getvalue()
+    assert len(ours.getvalue().splitlines()) == len(COMMAND_MODULES) + 1  # "Commands:" and one line each
+
+
+def test_help_imports_no_command_module():
+    probe = ("import sys\nfrom graph.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print('LOADED', sorted(m for m in sys.modules if m.startswith('graph.commands.')), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "resistance" in done.stdout and "viz" in done.stdout
+    assert "LOADED []" in done.stderr
+
+
 def test_unreachable_endpoint_is_one_line_from_the_console_script(exokg):
     import socket
 
