@@ -8,8 +8,6 @@ x,1
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 
@@ -55,6 +53,9 @@ def render(rows: list[dict], columns: list[str], fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps([{c: row.get(c) for c in columns} for row in rows], indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "tsv"):
+        import csv  # not at the top: a table needs neither csv nor io
+        import io
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)

@@ -10,9 +10,7 @@ any number of processes may read it (read-only) at the same time. Reading is :mo
 """
 from __future__ import annotations
 
-import fcntl
 import os
-import queue
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -41,6 +39,8 @@ def add_ontology(store: ox.Store) -> None:
 
 @contextmanager
 def lock(path: Path):
+    import fcntl  # here, as queue below: a command that only reads a store takes no lock
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
@@ -155,6 +155,8 @@ def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], N
     making the next file and loading this one overlap); it returns the description (Turtle). The
     store is published only when both are done; an error in either leaves the previous store.
     """
+    import queue
+
     with _new_version(build_dir, fresh=True) as (store, previous):
         files: queue.Queue[Path | None] = queue.Queue()
         failures: list[BaseException] = []

