@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from ..errors import OntologyNameError, QueryError
 from .engine import run_query
 from .results import QueryResult
-from .text import _NUMBER, QUERY_FORMS, XSD, ParameterError, parse_term, query_form
+from .text import _NUMBER, QUERY_FORMS, XSD, ParameterError, parse_term, query_form, shipped
 
 # ---------------------------------------------------------------- the named-query library
 
@@ -169,7 +169,7 @@ def library() -> dict[str, NamedQuery]:
     for item in sorted(QUERY_FOLDER.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".rq"):
             name = item.name[:-3]
-            out[name] = parse_named_query(name, item.read_text(encoding="utf-8"))
+            out[name] = parse_named_query(name, shipped(item.read_text(encoding="utf-8")))
     return out
 
 
@@ -179,7 +179,7 @@ def _shipped(name: str) -> NamedQuery | None:
     whole only to list it, or to suggest a name)."""
     if f"{name}.rq" not in {entry.name for entry in os.scandir(QUERY_FOLDER)}:
         return None
-    return parse_named_query(name, (QUERY_FOLDER / f"{name}.rq").read_text(encoding="utf-8"))
+    return parse_named_query(name, shipped((QUERY_FOLDER / f"{name}.rq").read_text(encoding="utf-8")))
 
 
 def named_query(name: str) -> NamedQuery:
