@@ -24,7 +24,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from .entities import entity_index
+from .entities import entity_index, resolve_brief
 from .query import LocalEngine, ParameterError, coerce, named_query
 
 SEPARATOR = " | "
@@ -185,7 +185,7 @@ def show(name: str, source=None, *, engine=None, certainty: str | None = None, s
     ``sources`` (``--sources``: ``review``, source names, ``all``; default all) picks which are
     listed; with ``certainty`` only the review's statements are (imported facts have none).
     """
-    record = entity_index(source, engine=engine).resolve(name)
+    record = resolve_brief(name, source, engine=engine)  # not every entity record: the name index and one brief
     selection = _sources(source, engine, sources)
     node: list[ox.NamedNode | ox.Literal] = [ox.NamedNode(record.iri)]
     cards = _run_bound("entity", {"entity": node}, source, engine)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import ResolutionError
 from .store import cached_beside, store_stamp
@@ -212,6 +212,16 @@ def resolve(name: str, source: Path | str | None = None, types: tuple[str, ...] 
     return entity_index(source, engine=engine).resolve(name, types)
 
 
+def _unique_iri(name: str, source: Path | str | None, types: tuple[str, ...] | None) -> str | None:
+    """The IRI of the one entity of a local graph ``name`` means, from the name index alone; None
+    when it means none or several (the caller then raises resolve()'s error)."""
+    names = _name_index(store_stamp(source), None if source is None else str(source))
+    found = names.candidates(name)
+    if types:
+        found = tuple(i for i in found if names.types[i] in types)
+    return found[0] if len(found) == 1 else None
+
+
 def resolve_iri(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,
                 engine=None) -> str:
     """The IRI of the one entity ``name`` means: :func:`resolve`, but a name that resolves is
@@ -223,10 +233,53 @@ def resolve_iri(name: str, source: Path | str | None = None, types: tuple[str, .
     True
     """
     if not hasattr(engine, "entity_index") and name.strip():
-        names = _name_index(store_stamp(source), None if source is None else str(source))
-        found = names.candidates(name)
-        if types:
-            found = tuple(i for i in found if names.types[i] in types)
-        if len(found) == 1:
-            return found[0]
+        found = _unique_iri(name, source, types)
+        if found is not None:
+            return found
     return resolve(name, source, types, engine=engine).iri  # a remote engine, or the error
+
+
+class EntityBrief(NamedTuple):
+    """What an entity card shows of the entity itself: the first seven fields of an entity record
+    (:class:`graph.view.Node`), read without loading the records."""
+
+    iri: str
+    key: str
+    label: str
+    type: str
+    curie: str | None
+    mapped: bool
+    synonyms: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.label} ({self.type}, key {self.key})"
+
+
+@lru_cache(maxsize=4)
+def _briefs(stamp: str, origin: str | None = None) -> dict[str, tuple]:
+    """IRI -> the rest of its :class:`EntityBrief`, for every entity, kept beside the store version
+    (with marshal: loaded without pickle, the view or the typed model)."""
+    def compute() -> dict[str, tuple]:
+        return {r.iri: (r.key, r.label, r.type, r.curie, r.mapped, tuple(r.synonyms))
+                for r in _entity_index(stamp, origin).records}
+
+    return cached_beside(stamp, "briefs", (view_code(), __file__), compute, plain=True)
+
+
+def resolve_brief(name: str, source: Path | str | None = None, types: tuple[str, ...] | None = None, *,
+                  engine=None) -> EntityBrief | EntityRecord:
+    """:func:`resolve` for an entity card (``exokg show``): on a local graph, the one entity
+    ``name`` means is found in the name index and read from the briefs kept beside the store
+    version, without loading every entity record; a remote engine, and a name that matches none
+    or several entities (the same ResolutionError), go through :func:`resolve`.
+
+    >>> resolve_brief("CIS") == tuple(getattr(resolve("CIS"), f) for f in EntityBrief._fields)
+    True
+    """
+    if not hasattr(engine, "entity_index") and name.strip():
+        found = _unique_iri(name, source, types)
+        if found is not None:
+            brief = _briefs(store_stamp(source), None if source is None else str(source)).get(found)
+            if brief is not None:
+                return EntityBrief(found, *brief)
+    return resolve(name, source, types, engine=engine)

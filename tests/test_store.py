@@ -217,7 +217,7 @@ HEAVY = ("rdflib", "curies", "graph.build", "graph.curation", "graph.rdf", "pysh
 # modules of other commands; only path and explain search the networkx projection.
 NOT_FOR_SPARQL_QUESTIONS = ("graph.view", "graph.model", "graph.ontology", "graph.identifiers", "graph.projection",
                             "pickle", "hashlib", "importlib.resources", "shutil", "graph.commands.core")
-SPARQL_QUESTIONS = {"resistance", "biomarkers", "therapies", "query"}
+SPARQL_QUESTIONS = {"resistance", "biomarkers", "therapies", "query", "show"}  # show: the name index, one brief
 
 
 def not_imported_by(command: str) -> tuple[str, ...]:
@@ -240,6 +240,22 @@ def test_read_only_commands_start_lean(built_dir, args):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()  # it answered
     assert "LOADED []" in done.stderr
+
+
+def test_a_card_reads_the_same_entity_as_the_records_without_loading_them(built_dir):
+    """`exokg show` reads its entity from the name index and the briefs kept beside the store
+    version: for every entity, by key and by CURIE, what the full records say."""
+    from graph.entities import EntityBrief, _entity_index, resolve_brief
+    from graph.store import store_stamp
+
+    records = _entity_index(store_stamp(built_dir), str(built_dir)).records
+    assert len(records) > 100
+    for record in records:
+        expected = EntityBrief(*(getattr(record, field) for field in EntityBrief._fields))
+        brief = resolve_brief(record.key, built_dir)
+        assert isinstance(brief, EntityBrief) and brief == expected
+        if record.curie and sum(r.curie == record.curie for r in records) == 1:
+            assert resolve_brief(record.curie, built_dir) == expected
 
 
 def test_entity_index_and_projection_are_kept_beside_their_store_version(folder):
