@@ -256,6 +256,13 @@ def test_a_card_reads_the_same_entity_as_the_records_without_loading_them(built_
         assert isinstance(brief, EntityBrief) and brief == expected
         if record.curie and sum(r.curie == record.curie for r in records) == 1:
             assert resolve_brief(record.curie, built_dir) == expected
+    # where the index cannot be written beside the store, the same lookups run on the records in memory
+    from graph.entities import _MemoryShards, _name_shards
+
+    on_disk, in_memory = _name_shards(store_stamp(built_dir), str(built_dir)), _MemoryShards(_entity_index(
+        store_stamp(built_dir), str(built_dir)))
+    for name in [n for r in records for n in (r.key, r.label, r.iri, *r.synonyms)] + ["GC", "PC", "no such"]:
+        assert on_disk.candidates(name) == in_memory.candidates(name), name
 
 
 def test_entity_index_and_projection_are_kept_beside_their_store_version(folder):
