@@ -58,6 +58,14 @@ COMMAND_TABLE = {
 }
 COMMAND_MODULES = {name: module for name, (module, _) in COMMAND_TABLE.items()}
 
+# Commands that only read a store and print. Run from the console script (or `python -m
+# graph.cli`), once one of them has answered and its output is flushed the process ends at once,
+# without the interpreter's teardown (freeing every module and object: 10-15 ms of CPU, more than
+# the answer itself takes on the curated graph). Whatever they write beside a store version or in
+# the cache is written and renamed before they answer; they open stores read-only.
+ENDS_AT_ONCE = frozenset({"query", "find", "show", "resistance", "biomarkers", "therapies", "neighbors"})
+_invoked: list[str] = []  # the command this process ran (set by LazyGroup.resolve_command)
+
 
 def short_help(text: str, limit: int) -> str:
     """A command's short help cut to ``limit`` characters the way click cuts it in a group's listing."""
@@ -81,6 +89,12 @@ class LazyGroup(click.Group):
         module = importlib.import_module(f"graph.commands.{module_name}")
         return {command.name: command for command in module.COMMANDS}[name]
 
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None:
+            _invoked.append(name)
+        return name, command, rest
+
     def format_commands(self, ctx, formatter):
         """The listing of `exokg --help`, from COMMAND_TABLE: no command module is imported."""
         names = self.list_commands(ctx)
@@ -102,14 +116,33 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def _end_now() -> None:
+    """End the process with status 0 once what it printed has been flushed (a reader that went
+    away is not an error, as in main)."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # ValueError: stdout was closed
+        pass
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command; every way out but success is one ``error: ... Fix: ...`` line on stderr
     and an exit code (README, "Exit codes"): 1 for the data, a name or a failure, 2 for the
     command line itself (an option out of range, a missing argument, a query that does not
     parse or is refused), 130 when interrupted. Set EXOKG_DEBUG=1 to see the traceback of an
-    unexpected error."""
+    unexpected error.
+
+    Without ``argv`` (the console script, ``python -m graph.cli``), a read-only command that
+    answered ends the process at once (:data:`ENDS_AT_ONCE`); given ``argv``, main returns."""
     try:
-        cli.main(args=argv, prog_name="exokg", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="exokg", standalone_mode=False)
+        if argv is None and result in (None, 0) and _invoked and _invoked[-1] in ENDS_AT_ONCE:
+            _end_now()
     except CurationError as err:
         for problem in err.problems:
             click.echo(f"error: {problem}", err=True)

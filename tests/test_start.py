@@ -84,3 +84,45 @@ def test_a_damaged_memo_entry_is_checked_again(fresh_memo):
     bound = sparql_text.bind_values(shipped, {"drug": [ox.NamedNode("https://w3id.org/exokg/entity/cisplatin")]})
     assert bound[:brace + 1] == shipped[:brace + 1]
     assert bound[brace + 1:].startswith("\n  VALUES ?drug { <https://w3id.org/exokg/entity/cisplatin> }\n")
+
+
+ENDS_PROBE = ("import atexit, sys\natexit.register(lambda: print('TEARDOWN', file=sys.stderr))\n"
+              "from graph.cli import main\nmain()\n")
+
+
+@pytest.mark.parametrize("args", [["resistance", "--drug", "cisplatin"], ["show", "miR-522", "--format", "json"],
+                                  ["query", "resistance", "--param", "drug=cisplatin", "--format", "csv"]],
+                         ids=lambda a: a[0])
+def test_a_read_only_command_ends_at_once_with_all_its_output(built_dir, capsys, args):
+    """Run as the console script runs it (main() without argv), a read-only command ends the
+    process once its output is flushed, skipping the interpreter's teardown (atexit handlers
+    included), and prints what it prints when main() returns."""
+    from tests.conftest import run_cli
+
+    code, out, _ = run_cli(capsys, *args, "--graph", str(built_dir))
+    done = subprocess.run([sys.executable, "-c", ENDS_PROBE, *args, "--graph", str(built_dir)], capture_output=True,
+                          check=False)  # bytes: SPARQL CSV lines end in CRLF
+    assert code == 0 and done.returncode == 0
+    assert done.stdout.decode() == out and len(out.splitlines()) > 3
+    assert b"TEARDOWN" not in done.stderr
+
+
+def test_other_commands_and_errors_exit_as_usual(built_dir):
+    stats = subprocess.run([sys.executable, "-c", ENDS_PROBE, "stats", "--graph", str(built_dir)], capture_output=True,
+                           text=True, check=False)
+    assert stats.returncode == 0 and stats.stdout and "TEARDOWN" in stats.stderr
+    wrong = subprocess.run([sys.executable, "-c", ENDS_PROBE, "resistance", "--drug", "no such drug", "--graph",
+                            str(built_dir)], capture_output=True, text=True, check=False)
+    assert wrong.returncode == 1 and wrong.stdout == ""
+    assert wrong.stderr.startswith("error: no entity of type Drug matches 'no such drug'") and "TEARDOWN" in wrong.stderr
+
+
+def test_a_reader_that_goes_away_early_is_not_an_error(built_dir):
+    """`exokg query ... | head -1`: the command exits 0, with nothing on stderr."""
+    process = subprocess.Popen([sys.executable, "-m", "graph.cli", "query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+                                "--graph", str(built_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline()
+    process.stdout.close()
+    assert process.wait(timeout=120) == 0
+    assert process.stderr.read() == b""
