@@ -7,6 +7,9 @@ Every run is a fresh Python process on the same on-disk store (a build folder's 
   ``explain``, whose search runs on the networkx projection kept beside the store version, the
   bare script opens the store and unpickles that projection instead (the data explain starts from).
 * ``exokg``: the command itself (option checks, name resolution, query, table).
+* ``teardown``: the command run through ``main(argv)``, which returns instead of ending the
+  process at once, so the interpreter's teardown runs as in the bare script (what the
+  console script saves by ending a read-only command at once, see graph/cli.py).
 * ``before`` (with ``--before DIR``): the same command from another source tree of ExoKG (for
   example ``git archive`` of an earlier commit), run with ``PYTHONPATH=DIR``, so an improvement
   is measured against the old code under the same load.
@@ -18,7 +21,7 @@ time on a shared machine) and their ratios to the bare script are printed as JSO
 whatever PYTHONDONTWRITEBYTECODE says), as an installed package has it: without it, each start
 would compile ExoKG's modules again, a cost no user pays and the bare script does not have.
 
-    python scripts/bench_start.py [--graph DIR] [--runs 15] [--before DIR] [--commands resistance,show]
+    python scripts/bench_start.py [--graph DIR] [--runs 15] [--before DIR] [--commands resistance,query,show]
 """
 from __future__ import annotations
 
@@ -77,13 +80,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--before", type=Path, default=None,
                         help="an earlier ExoKG source tree (holding graph/) to time beside the current one")
-    parser.add_argument("--commands", default=",".join(COMMANDS), help="comma-separated, from: " + ", ".join(COMMANDS))
+    parser.add_argument("--commands", default="resistance,query,show",
+                        help="comma-separated, from: " + ", ".join(COMMANDS) + " (default: resistance,query,show)")
     args = parser.parse_args()
     names = [n for n in args.commands.split(",") if n]
     unknown = sorted(set(names) - set(COMMANDS))
     if unknown:
         parser.error(f"unknown command(s) {', '.join(unknown)}; choose from {', '.join(COMMANDS)}")
     exokg = [sys.executable, "-m", "graph.cli"]
+    returning = [sys.executable, "-c", "import sys; from graph.cli import main; main(sys.argv[1:])"]
     with tempfile.TemporaryDirectory() as work_name:
         work = Path(work_name)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -117,22 +122,26 @@ def main() -> None:
                 bare = [sys.executable, str(script), str(store), str(context), *files]
             else:
                 version = store.resolve()
+                if not list(version.parent.glob(version.name + ".projection-*.pickle")):  # explain reads its path index now
+                    subprocess.run([sys.executable, "-c", "import sys; from graph.projection import projection; "
+                                    "projection(sys.argv[1])", str(folder)], check=True, env=env)
                 kept = sorted(version.parent.glob(version.name + ".projection-*.pickle"), key=lambda p: p.stat().st_mtime)
                 script = work / "bare_projection.py"
                 script.write_text(BARE_PROJECTION)
                 bare = [sys.executable, str(script), str(store), str(kept[-1])]
             timed(bare, env)
-            plans[name] = (bare, [*exokg, *command])
-        times: dict[str, dict[str, list[tuple[float, float]]]] = {n: {"bare": [], "before": [], "exokg": []}
-                                                                  for n in names}
+            plans[name] = (bare, [*exokg, *command], [*returning, *command])
+        times: dict[str, dict[str, list[tuple[float, float]]]] = {
+            n: {"bare": [], "before": [], "exokg": [], "teardown": []} for n in names}
         load = [os.getloadavg()[0]]
         for _ in range(args.runs):
             for name in names:
-                bare, command = plans[name]
+                bare, command, with_teardown = plans[name]
                 times[name]["bare"].append(timed(bare, env))
                 if before_env is not None:
                     times[name]["before"].append(timed(command, before_env, before_dir))
                 times[name]["exokg"].append(timed(command, env))
+                times[name]["teardown"].append(timed(with_teardown, env))
             load.append(os.getloadavg()[0])
     report: dict = {"runs": args.runs, "load": [round(min(load), 1), round(max(load), 1)]}
     for name in names:
@@ -142,9 +151,10 @@ def main() -> None:
             e = statistics.median(t[i] for t in times[name]["exokg"])
             row.update({f"{kind}_bare_ms": round(1000 * b), f"{kind}_exokg_ms": round(1000 * e),
                         f"{kind}_ratio": round(e / b, 2)})
-            if times[name]["before"]:
-                old = statistics.median(t[i] for t in times[name]["before"])
-                row.update({f"{kind}_before_ms": round(1000 * old), f"{kind}_before_ratio": round(old / b, 2)})
+            for other in ("teardown", "before"):
+                if times[name][other]:
+                    value = statistics.median(t[i] for t in times[name][other])
+                    row.update({f"{kind}_{other}_ms": round(1000 * value), f"{kind}_{other}_ratio": round(value / b, 2)})
         report[name] = row
     print(json.dumps(report, indent=1))
 
