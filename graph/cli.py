@@ -60,7 +60,7 @@ COMMAND_MODULES = {name: module for name, (module, _) in COMMAND_TABLE.items()}
 
 # Commands that only read a store and print. Run from the console script (or `python -m
 # graph.cli`), once one of them has answered and its output is flushed the process ends at once,
-# without the interpreter's teardown (freeing every module and object: 10-15 ms of CPU, more than
+# without the interpreter's teardown (freeing every module and object: about 15 ms of CPU, more than
 # the answer itself takes on the curated graph). Whatever they write beside a store version or in
 # the cache is written and renamed before they answer; they open stores read-only.
 ENDS_AT_ONCE = frozenset({"query", "find", "show", "resistance", "biomarkers", "therapies", "neighbors"})
