@@ -59,7 +59,7 @@ def view_code() -> str:
 
 class NameIndex:
     """Which entities each name can mean, as plain strings (IRIs, keys, types): what resolution
-    looks up, kept on disk beside the store version and loaded without building any record."""
+    looks up, kept on disk beside the store version in buckets (:class:`NameShards`)."""
 
     def __init__(self, types: dict[str, str], keys: dict[str, str], primary: dict[str, tuple[str, ...]],
                  synonym: dict[str, tuple[str, ...]]):
@@ -82,10 +82,6 @@ class NameIndex:
         return cls({r.iri: r.type for r in records}, {r.key: r.iri for r in records},
                    {n: tuple(sorted(iris, key=key_of.__getitem__)) for n, iris in primary.items()},
                    {n: tuple(sorted(iris, key=key_of.__getitem__)) for n, iris in synonym.items()})
-
-    def plain(self) -> tuple:
-        """The index as built-in values (what :func:`graph.store.cached_beside` keeps with marshal)."""
-        return self.types, self.keys, self.primary, self.synonym
 
     def candidates(self, name: str) -> tuple[str, ...]:
         """The IRIs of every entity the name could mean, best tier first (IRI, key, key/label/CURIE,
