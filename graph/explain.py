@@ -56,7 +56,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from .hierarchy import broader_ancestors, context_values, narrower
-from .paths import DEFAULT_LIMIT, PathError, find_paths
+from .paths import DEFAULT_LIMIT, PathError, PathList, find_paths
 
 if TYPE_CHECKING:
     from .paths import GraphLike
@@ -73,6 +73,8 @@ UMBRELLA_DRUG_KEYS = ("chemotherapy", "drug")
 #: Cancer entities that stand for "no particular cancer".
 GENERIC_CANCER_KEYS = ("cancer",)
 EFFECTS = {1: "resistance", -1: "sensitivity", 0: "unsigned"}
+#: Edges a search may read before it stops and says so (see :mod:`graph.hops`); ``budget=None`` lifts it.
+DEFAULT_BUDGET = 100_000
 SIGNED_BY_EFFECT = {"resistance": "increases", "sensitivity": "decreases"}
 
 
@@ -105,7 +107,8 @@ def _present(G, nodes) -> set:
 
 def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
             max_hops: int = 5, effect: str | None = None, umbrella: bool = True,
-            hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT) -> list[dict]:
+            hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT,
+            budget: int | None = DEFAULT_BUDGET) -> PathList:
     """Ranked mechanism chains from ``agent`` to resistance or sensitivity to ``drug``.
 
     ``broader`` maps a node to its broader node(s) (:func:`graph.hierarchy.load_broader`); ``effect``
@@ -151,24 +154,44 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
             matches[id(path)] = found
         return found
 
-    def enough(paths: list):
-        # chains naming the drug rank first, shorter first: once k of them are known, no longer chain can rank;
-        # once k chains of any kind are known, a longer chain ranks only if it names the drug
-        if k is None:
-            return False
-        if sum(match_of(p) == "drug" for p in paths) >= k:
-            return True
-        return names_drug if len(paths) >= k else False
-
     def names_drug(target, d: dict) -> bool:
         return target in exact or bool(exact & set((d.get("context") or {}).get("drug", ())))
 
-    found = find_paths(G, agent, targets, k=None, max_hops=max_hops, relations=MECHANISM_RELATIONS,
-                       last_relations=RESISTANCE_RELATIONS, context=context,
-                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit, stop=enough)
+    # Two searches, in rank order. Chains naming the drug rank first, shorter first: once k of them are
+    # known at some length, nothing longer can rank. Only when fewer than k exist within max_hops are
+    # chains into an umbrella (not naming the drug) looked for, again shorter first until k chains are
+    # known. An umbrella reaches the first search only when some statement into it names the drug.
+    search = dict(max_hops=max_hops, relations=MECHANISM_RELATIONS, last_relations=RESISTANCE_RELATIONS,
+                  context=context, signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
+    enough_k = (lambda paths: len(paths) >= k) if k is not None else None
+    drug_targets = targets & exact
+    wide = targets - exact
+    if drug_is_umbrella or not wide:
+        drug_targets, wide = targets, set()
+    else:
+        drug_targets |= {t for t in wide if _may_name(G, t, exact)}
+    found = PathList()
+    spent = 0
+    if drug_targets:
+        found = find_paths(G, agent, drug_targets, k=None, stop=enough_k, avoid=targets - drug_targets,
+                           last_hop=None if drug_is_umbrella or not wide else names_drug, budget=budget, **search)
+        spent = found.spent
+    paths = list(found)
+    truncated, budget_cut = found.truncated, found.budget_cut
+    if wide and not budget_cut and not truncated and (k is None or len(paths) < k):
+        have = len(paths)
+        left = None if budget is None else budget - spent
+        if left is not None and left <= 0:
+            budget_cut = True
+        else:
+            more = find_paths(G, agent, wide, k=None, avoid=targets - wide, budget=left,
+                              stop=None if k is None else (
+                                  lambda ps: have + sum(match_of(p) == "umbrella" for p in ps) >= k), **search)
+            paths += [p for p in more if match_of(p) == "umbrella"]
+            truncated, budget_cut, spent = more.truncated, more.budget_cut, spent + more.spent
 
     firsts = []
-    for path in found:
+    for path in paths:
         match = match_of(path)
         firsts.append(((match != "drug", path["length"]), match, path))
     firsts.sort(key=lambda f: f[0])
@@ -186,7 +209,7 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         support = sum(len(h["statements"]) for h in path["hops"]) + len(corroborating)
         chains.append(dict(path, effect=EFFECTS[path["sign"]], target_match=match, support=support,
                            corroborating=corroborating, context_matches=context_matches,
-                           truncated=found.truncated))
+                           truncated=truncated, budget_cut=budget_cut))
     chains.sort(key=lambda c: (c["target_match"] != "drug", c["length"], -c["support"], -c["context_matches"],
                                c["cost"], tuple(_key(G, n) for n in c["nodes"]),
                                tuple(h["relation"] for h in c["hops"])))
@@ -194,7 +217,25 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         chains = chains[:k]
     for rank, chain in enumerate(chains, 1):
         chain["rank"] = rank
-    return chains
+    result = PathList(chains)
+    result.truncated, result.budget_cut, result.spent = truncated, budget_cut, spent
+    result.shortest = min((c["length"] for c in chains), default=None)
+    return result
+
+
+def _may_name(G: GraphLike, node, drugs: Collection) -> bool:
+    """Does a statement into or out of ``node`` name one of ``drugs`` in its ``drug`` qualifier?
+    The path index answers from a small table, without reading the node's hops; a networkx graph
+    is scanned."""
+    if hasattr(G, "drug_mentions"):
+        return G.drug_mentions(node, drugs)
+    drugs = set(drugs)
+    for adjacency in (G._pred[node], G._succ[node]):
+        for keydict in adjacency.values():
+            for d in keydict.values():
+                if drugs & set((d.get("context") or {}).get("drug", ())):
+                    return True
+    return False
 
 
 def _corroborating(G: GraphLike, path: dict, targets: Collection) -> list:

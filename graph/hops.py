@@ -8,8 +8,27 @@ inside a path unless it is a target, a hub (by ``hubs``, or by its ``key`` among
 when ``hubs`` is None), outside ``include_types``, in ``exclude_types`` or above ``max_degree``;
 an edge passes when its relation is allowed (``last_relations`` for a hop into a target), it is
 signed when a sign is wanted, and each ``context`` qualifier it carries has an accepted value.
+Nodes in ``avoid`` never sit inside a path either (:mod:`graph.explain` keeps the targets of its
+other search phase out that way).
+
+**Budget.** With ``budget`` set, every node whose hops are read is charged its degree (the edges
+read), once; the read that would take the total past the budget raises :class:`BudgetExhausted`
+instead, so a search stops before the work, not after it (the caller says so to the user).
+
+**Hub ends.** When a backward step reaches a node with more than :data:`WIDE` edges (a hub as a
+target), a graph that offers ``arrivals`` (the path index) answers with the nodes that have an
+edge of an allowed relation into it, one narrow indexed read instead of every hop's attributes.
+That is a superset of the nodes :meth:`Hops.in_options` would give (no node, context or sign
+filter), which keeps the distances lower bounds: it prunes less, never wrongly.
 """
 from __future__ import annotations
+
+#: A node with more edges than this is looked up narrowly when a backward search reaches it.
+WIDE = 5_000
+
+
+class BudgetExhausted(Exception):
+    """The search read as many edges as its budget allows (see the module docstring)."""
 
 
 def _sort_key(value):
@@ -20,8 +39,13 @@ class Hops:
     """The hop filters and per-node hop caches of one path query (the base of its search)."""
 
     def __init__(self, G, source, targets, *, relations, last_relations, include_types, exclude_types, context,
-                 want, undirected, hubs, hub_keys, max_degree):
+                 want, undirected, hubs, hub_keys, max_degree, avoid=(), last_ok=None, budget=None):
         self.G, self.source, self.targets = G, source, frozenset(targets)
+        self.avoid = frozenset(avoid)
+        self.budget = budget
+        self.spent = 0
+        self._charged: set = set()
+        self._arrivals = getattr(G, "arrivals", None)
         self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
         self._core = getattr(G, "node_core", None)  # (key, type) without the other attributes, when G offers it
         # a degree estimate that reads no hops (the path index has one): only to choose where to search first
@@ -43,7 +67,7 @@ class Hops:
         self.max_degree = max_degree
         # (target, edge attributes) -> whether a last hop into that target may use the edge; set by
         # narrow_last_hops once some last hops can no longer matter (None: every last hop counts)
-        self.last_ok = None
+        self.last_ok = last_ok
         self._ok: dict = {source: True}
         self._out: dict = {}
         self._in: dict = {}
@@ -61,6 +85,15 @@ class Hops:
         self._last.clear()
         self._mid.clear()
 
+    def charge(self, u) -> None:
+        """Count the edges of ``u`` against the budget, the first time its hops are read."""
+        if self.budget is not None and u not in self._charged:
+            cost = self._cheap_degree(u)
+            if self.spent + cost > self.budget:
+                raise BudgetExhausted
+            self._charged.add(u)
+            self.spent += cost
+
     # -- filters
     def _node_ok(self, v) -> bool:
         """May ``v`` be on a path other than as its target? (The source always may.)"""
@@ -69,7 +102,7 @@ class Hops:
         else:
             attrs = self.attrs[v]
             key, kind = attrs.get("key"), attrs.get("type")
-        if v in self.targets:
+        if v in self.targets or v in self.avoid:
             ok = False
         elif self.hubs is None:
             ok = (key if key is not None else v) not in self.hub_keys
@@ -102,6 +135,7 @@ class Hops:
         """Hops leaving ``u`` (outgoing) or arriving at it, grouped by (neighbour, relation,
         reversed) -> [sign, keys]. A hop into a target is a last hop (``last_relations``); every
         other neighbour must be allowed on a path."""
+        self.charge(u)
         along, against = (self.succ, self.back_pred) if outgoing else (self.pred, self.back_succ)
         targets, ok, node_ok = self.targets, self._ok, self._node_ok
         head_is_target = not outgoing and u in targets
@@ -160,6 +194,7 @@ class Hops:
                 good = self._node_ok(v)
             if not good or v == self.source:
                 return []
+        self.charge(u)
         allowed = self.last_relations if final else self.relations
         groups: dict = {}
         named: dict = {}
@@ -218,7 +253,20 @@ class Hops:
             self._in[v] = found
         return found
 
+    def back_options(self, v) -> list:
+        """What a backward step from ``v`` reaches: :meth:`in_options`, or for a node with more
+        than :data:`WIDE` edges on a graph that offers ``arrivals``, the superset described in the
+        module docstring (no edges charged: the read is narrow)."""
+        if self._arrivals is None or v in self._in or self._cheap_degree(v) <= WIDE:
+            return self.in_options(v)
+        allowed = self.last_relations if v in self.targets else self.relations
+        both = self.undirected
+        found = [(u, sign if self.want is not None else 1)
+                 for u, sign in self._arrivals(v, allowed, both) if u != v]
+        return list(dict.fromkeys(found))
+
     def _in_nodes(self, v) -> list:
+        self.charge(v)
         ok, node_ok = self._ok, self._node_ok
         found = []
         for u in self.pred[v]:

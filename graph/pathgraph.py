@@ -50,12 +50,14 @@ CREATE TABLE names(name TEXT, tier INTEGER, node INTEGER);
 CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, key TEXT, source INTEGER,
                    relation TEXT, sign INTEGER, symmetric INTEGER, context TEXT, attrs TEXT);
 CREATE TABLE broader(child TEXT, parent TEXT);
+CREATE TABLE drug_context(value TEXT, node INTEGER, source INTEGER);
 """
 INDEXES = """
 CREATE INDEX nodes_key ON nodes(key);
 CREATE INDEX names_name ON names(name, tier);
-CREATE INDEX edges_src ON edges(src, source);
-CREATE INDEX edges_dst ON edges(dst, source);
+CREATE INDEX edges_src ON edges(src, source, relation, symmetric, dst, sign);
+CREATE INDEX edges_dst ON edges(dst, source, relation, symmetric, src, sign);
+CREATE INDEX drug_context_node ON drug_context(node, value, source);
 CREATE UNIQUE INDEX edges_key ON edges(key);
 UPDATE nodes SET degree = (SELECT count(*) FROM edges WHERE src = nodes.id) + (SELECT count(*) FROM edges WHERE dst = nodes.id);
 """
@@ -265,6 +267,48 @@ class PathGraph:
             found = self.core.get(iri, (None, None, 0))
         return found[2] or 0
 
+    def arrivals(self, iri: str, relations: Collection[str] | None, undirected: bool = False) -> list[tuple[str, int]]:
+        """(node, relation sign) of every edge of ``relations`` (``None``: any) that arrives at
+        ``iri``, or leaves it when symmetric (any edge leaving it when ``undirected``), from the
+        selected sources: one narrow read of a hub's edges (no contexts, no attributes), which
+        a backward search uses as a superset of the hops arriving there (:mod:`graph.hops`)."""
+        node = self.node_id(iri)
+        if node is None:
+            raise KeyError(iri)
+        rels = sorted(relations) if relations is not None else None
+        only = f" AND e.relation IN ({', '.join('?' * len(rels))})" if rels is not None else ""
+        params: list = [node] + (rels or [])
+        sql = ("SELECT DISTINCT n.iri, n.key, n.type, n.degree, e.sign FROM edges e JOIN nodes n ON n.id = e.src "
+               f"WHERE e.dst = ?{self.source_filter}{only} "
+               "UNION SELECT DISTINCT n.iri, n.key, n.type, n.degree, e.sign FROM edges e JOIN nodes n ON n.id = e.dst "
+               f"WHERE e.src = ?{self.source_filter}{only}{'' if undirected else ' AND e.symmetric = 1'} ORDER BY 1, 5")
+        core = self.core
+        found = []
+        for other, key, kind, degree, sign in self.db.execute(sql, params + params):
+            core.setdefault(other, (key, kind, degree))
+            found.append((other, sign))
+        return found
+
+    def drug_mentions(self, iri: str, values: Iterable[str]) -> bool:
+        """Does a statement into or out of ``iri`` (selected sources) name one of ``values`` in
+        its ``drug`` qualifier? Answered by a small table of the file, without reading the node's hops."""
+        values = sorted(values)
+        if not values:
+            return False
+        only = self.source_filter.replace("e.source", "source")
+        sql = f"SELECT 1 FROM drug_context WHERE node = ? AND value IN ({', '.join('?' * len(values))}){only} LIMIT 1"
+        return self.db.execute(sql, [self.node_id(iri), *values]).fetchone() is not None
+
+    def neighbour_count(self, iri: str) -> int:
+        """Successors plus predecessors of ``iri`` in the selected sources (each neighbour once per
+        direction, as ``len(G._succ[n]) + len(G._pred[n])``), counted by the file without reading them."""
+        if iri in self._succ.cache and iri in self._pred.cache:
+            return len(self._succ.cache[iri]) + len(self._pred.cache[iri])
+        node = self.node_id(iri)
+        return self.db.execute(
+            f"SELECT (SELECT count(DISTINCT e.dst) FROM edges e WHERE e.src = ?{self.source_filter}) + "
+            f"(SELECT count(DISTINCT e.src) FROM edges e WHERE e.dst = ?{self.source_filter})", (node, node)).fetchone()[0]
+
     def __contains__(self, iri) -> bool:
         return isinstance(iri, str) and self.node_id(iri) is not None
 
@@ -388,12 +432,20 @@ class IndexWriter:
         """Rows of (source IRI, target IRI, statement key, source name, relation, sign, symmetric,
         context dict, attribute dict); both ends must have been added."""
         ids, source_id = self.ids, self.source_id
+        drugs: list[tuple[str, int, int]] = []  # (drug named in the context, either end, source)
+
+        def edges():
+            for u, v, key, source, relation, sign, symmetric, context, attrs in rows:
+                src, dst, sid = ids[u], ids[v], source_id[source]
+                for value in (context or {}).get("drug", ()):
+                    drugs.extend(((value, src, sid), (value, dst, sid)))
+                yield (src, dst, key, sid, relation, sign, int(symmetric),
+                       json.dumps(context, ensure_ascii=False) if context else None, json.dumps(attrs, ensure_ascii=False))
+
         self.db.executemany(
             "INSERT INTO edges(src, dst, key, source, relation, sign, symmetric, context, attrs) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((ids[u], ids[v], key, source_id[source], relation, sign, int(symmetric),
-              json.dumps(context, ensure_ascii=False) if context else None, json.dumps(attrs, ensure_ascii=False))
-             for u, v, key, source, relation, sign, symmetric, context, attrs in rows))
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", edges())
+        self.db.executemany("INSERT INTO drug_context(value, node, source) VALUES (?, ?, ?)", drugs)
 
     def add_broader(self, links: Iterable[tuple[str, str]]) -> None:
         self.db.executemany("INSERT INTO broader(child, parent) VALUES (?, ?)", sorted(set(links)))
