@@ -53,7 +53,7 @@ as in :mod:`graph.paths`.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .hierarchy import broader_ancestors, context_values, narrower
 from .paths import DEFAULT_LIMIT, PathError, PathList, find_paths
@@ -161,7 +161,7 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
     # known at some length, nothing longer can rank. Only when fewer than k exist within max_hops are
     # chains into an umbrella (not naming the drug) looked for, again shorter first until k chains are
     # known. An umbrella reaches the first search only when some statement into it names the drug.
-    search = dict(max_hops=max_hops, relations=MECHANISM_RELATIONS, last_relations=RESISTANCE_RELATIONS,
+    search: dict[str, Any] = dict(max_hops=max_hops, relations=MECHANISM_RELATIONS, last_relations=RESISTANCE_RELATIONS,
                   context=context, signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
     enough_k = (lambda paths: len(paths) >= k) if k is not None else None
     drug_targets = targets & exact
@@ -177,18 +177,20 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
                            last_hop=None if drug_is_umbrella or not wide else names_drug, budget=budget, **search)
         spent = found.spent
     paths = list(found)
-    truncated, budget_cut = found.truncated, found.budget_cut
+    truncated, budget_cut, cut_length = found.truncated, found.budget_cut, found.cut_length
+    cut_match = "drug" if budget_cut else None
     if wide and not budget_cut and not truncated and (k is None or len(paths) < k):
         have = len(paths)
         left = None if budget is None else budget - spent
         if left is not None and left <= 0:
-            budget_cut = True
+            budget_cut, cut_length, cut_match = True, 1, "umbrella"
         else:
             more = find_paths(G, agent, wide, k=None, avoid=targets - wide, budget=left,
                               stop=None if k is None else (
                                   lambda ps: have + sum(match_of(p) == "umbrella" for p in ps) >= k), **search)
             paths += [p for p in more if match_of(p) == "umbrella"]
             truncated, budget_cut, spent = more.truncated, more.budget_cut, spent + more.spent
+            cut_length, cut_match = more.cut_length, "umbrella" if more.budget_cut else None
 
     firsts = []
     for path in paths:
@@ -199,8 +201,9 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         cut = firsts[k - 1][0]
         firsts = [f for f in firsts if f[0] <= cut]
     chains = []
+    shortcuts: dict = {}
     for _first, match, path in firsts:
-        corroborating = _corroborating(G, path, targets)
+        corroborating = _corroborating(G, path, targets, shortcuts)
         context_matches = 0
         if cancer is not None:
             for hop in path["hops"]:
@@ -219,6 +222,7 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         chain["rank"] = rank
     result = PathList(chains)
     result.truncated, result.budget_cut, result.spent = truncated, budget_cut, spent
+    result.cut_length, result.cut_match = cut_length, cut_match
     result.shortest = min((c["length"] for c in chains), default=None)
     return result
 
@@ -230,7 +234,8 @@ def _may_name(G: GraphLike, node, drugs: Collection) -> bool:
     if hasattr(G, "drug_mentions"):
         return G.drug_mentions(node, drugs)
     drugs = set(drugs)
-    for adjacency in (G._pred[node], G._succ[node]):
+    graph = cast(Any, G)
+    for adjacency in (graph._pred[node], graph._succ[node]):
         for keydict in adjacency.values():
             for d in keydict.values():
                 if drugs & set((d.get("context") or {}).get("drug", ())):
@@ -238,18 +243,24 @@ def _may_name(G: GraphLike, node, drugs: Collection) -> bool:
     return False
 
 
-def _corroborating(G: GraphLike, path: dict, targets: Collection) -> list:
+def _corroborating(G: GraphLike, path: dict, targets: Collection, shortcuts: dict) -> list:
     """Keys of shortcut statements that support a chain: a resistance statement from a chain
     node straight to a target whose ``mechanism`` qualifier names a node further along the chain
     (``lnc-TALC confersResistanceTo temozolomide, mechanism C5-C5a`` supports
-    lnc-TALC > ... > C5-C5a > ... > temozolomide)."""
+    lnc-TALC > ... > C5-C5a > ... > temozolomide). ``shortcuts`` keeps each node's edges to the
+    targets between calls (the path index reads only those, not the node's every edge)."""
+    among = getattr(cast(Any, G)._succ, "among", None)
+    ends = sorted(targets, key=str)
     nodes = path["nodes"]
     used = {key for hop in path["hops"] for key in hop["statements"]}
     found = set()
     for i, u in enumerate(nodes[:-2]):
         later = set(nodes[i + 1:-1])
+        edges = shortcuts.get(u)
+        if edges is None:
+            edges = shortcuts[u] = among(u, ends) if among is not None else G[u]
         for t in targets:
-            for key, d in G[u].get(t, {}).items():
+            for key, d in edges.get(t, {}).items():
                 if (key not in used and d.get("relation") in RESISTANCE_RELATIONS
                         and later & set((d.get("context") or {}).get("mechanism", ()))):
                     found.add(key)

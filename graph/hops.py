@@ -46,6 +46,8 @@ class Hops:
         self.spent = 0
         self._charged: set = set()
         self._arrivals = getattr(G, "arrivals", None)
+        # the path index reads a node's edges to a few given neighbours without reading them all
+        self._among = getattr(G._succ, "among", None)
         self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
         self._core = getattr(G, "node_core", None)  # (key, type) without the other attributes, when G offers it
         # a degree estimate that reads no hops (the path index has one): only to choose where to search first
@@ -85,10 +87,12 @@ class Hops:
         self._last.clear()
         self._mid.clear()
 
-    def charge(self, u) -> None:
-        """Count the edges of ``u`` against the budget, the first time its hops are read."""
+    def charge(self, u, edges: int | None = None) -> None:
+        """Count the edges of ``u`` (or ``edges`` of them, read narrowly) against the budget, the
+        first time they are read."""
         if self.budget is not None and u not in self._charged:
-            cost = self._cheap_degree(u)
+            cost = self._cheap_degree(u[0] if edges is not None else u)
+            cost = cost if edges is None else min(edges, cost)
             if self.spent + cost > self.budget:
                 raise BudgetExhausted
             self._charged.add(u)
@@ -183,9 +187,10 @@ class Hops:
             self._out[u] = found = (middle, last)
         return found
 
-    def pair_options(self, u, v, final: bool) -> list:
+    def pair_options(self, u, v, final: bool, along: dict | None = None) -> list:
         """The hops from ``u`` to the one node ``v`` (a target when ``final``), without scanning
-        the rest of ``u``'s edges: [(v, relation, sign, reversed, keys)]."""
+        the rest of ``u``'s edges: [(v, relation, sign, reversed, keys)]. ``along``: ``u``'s
+        edges to the neighbours asked about, when already read narrowly (see :meth:`_narrow`)."""
         if v == u:
             return []
         if not final:
@@ -194,12 +199,14 @@ class Hops:
                 good = self._node_ok(v)
             if not good or v == self.source:
                 return []
-        self.charge(u)
+        if along is None:
+            self.charge(u)
+            along = self.succ[u]
         allowed = self.last_relations if final else self.relations
         groups: dict = {}
         named: dict = {}
-        for is_along, adjacency in ((True, self.succ), (False, self.back_pred)):
-            keydict = adjacency[u].get(v)
+        for is_along, adjacency in ((True, along), (False, self.back_pred[u])):
+            keydict = adjacency.get(v)
             if not keydict:
                 continue
             for key, d in keydict.items():
@@ -223,9 +230,18 @@ class Hops:
             if u in self._out:
                 found = self._out[u][1]
             else:
-                found = [hop for t in self.targets_sorted for hop in self.pair_options(u, t, True)]
+                along = self._narrow(u, self.targets_sorted)
+                found = [hop for t in self.targets_sorted for hop in self.pair_options(u, t, True, along)]
             self._last[u] = found
         return found
+
+    def _narrow(self, u, wanted: list) -> dict | None:
+        """``u``'s edges to the nodes ``wanted`` only, read narrowly when the graph can (charged
+        as that many edges), else ``None`` (:meth:`pair_options` reads ``u`` whole)."""
+        if self._among is None:
+            return None
+        self.charge((u, "among"), len(wanted))
+        return self._among(u, wanted)
 
     def middle_options(self, u, within: set | None, tag) -> list:
         """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
@@ -234,7 +250,9 @@ class Hops:
         if within is not None and u not in self._out and len(within) < self._cheap_degree(u):
             cached = self._mid.get((u, tag))
             if cached is None:
-                cached = [hop for v in sorted(within, key=_sort_key) for hop in self.pair_options(u, v, False)]
+                wanted = sorted(within, key=_sort_key)
+                along = self._narrow(u, wanted)
+                cached = [hop for v in wanted for hop in self.pair_options(u, v, False, along)]
                 self._mid[(u, tag)] = cached
             return cached
         return self.out_options(u)[0]

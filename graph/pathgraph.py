@@ -166,22 +166,42 @@ class _Adjacency(Mapping):
     def __getitem__(self, iri) -> dict:
         found = self.cache.get(iri)
         if found is None:
-            graph = self.graph
-            found = {}
-            node = graph.node_id(iri)
+            node = self.graph.node_id(iri)
             if node is None:
                 raise KeyError(iri)
-            core, names, contexts = graph.core, graph.source_names, graph.contexts
-            for other, key, kind, degree, edge, relation, sign, symmetric, context, source in graph.db.execute(
-                    self.sql, (node,)):
-                core[other] = (key, kind, degree)
-                parsed = contexts.get(context) if context else {}
-                if parsed is None:  # many edges share a context: parsed once, shared read-only
-                    parsed = contexts[context] = json.loads(context)
-                found.setdefault(other, {})[edge] = {
-                    "relation": relation, "sign": sign, "symmetric": bool(symmetric),
-                    "context": parsed, "source_name": names[source]}
-            self.cache[iri] = found
+            self.cache[iri] = found = self._read(self.sql, [node])
+        return found
+
+    def among(self, iri, others: Collection[str]) -> dict:
+        """``self[iri]`` restricted to the neighbours ``others``: a node whose hops are not read yet
+        is asked for those neighbours only (the index holds each edge's far end), not read whole."""
+        found = self.cache.get(iri)
+        if found is not None:
+            return {o: found[o] for o in others if o in found}
+        node = self.graph.node_id(iri)
+        if node is None:
+            raise KeyError(iri)
+        result: dict = {}
+        wanted = sorted(others)
+        base, order = self.sql.rsplit(" ORDER BY ", 1)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            sql = f"{base} AND n.iri IN ({', '.join('?' * len(chunk))}) ORDER BY {order}"
+            result.update(self._read(sql, [node, *chunk]))
+        return result
+
+    def _read(self, sql: str, params: list) -> dict:
+        graph = self.graph
+        found: dict = {}
+        core, names, contexts = graph.core, graph.source_names, graph.contexts
+        for other, key, kind, degree, edge, relation, sign, symmetric, context, source in graph.db.execute(sql, params):
+            core[other] = (key, kind, degree)
+            parsed = contexts.get(context) if context else {}
+            if parsed is None:  # many edges share a context: parsed once, shared read-only
+                parsed = contexts[context] = json.loads(context)
+            found.setdefault(other, {})[edge] = {
+                "relation": relation, "sign": sign, "symmetric": bool(symmetric),
+                "context": parsed, "source_name": names[source]}
         return found
 
     def __contains__(self, iri) -> bool:

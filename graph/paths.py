@@ -104,12 +104,14 @@ class PathList(list):
     """A list of path dicts with attributes ``truncated`` (the enumeration cap was hit, so
     longer or further paths may exist), ``shortest`` (hops of the shortest path satisfying the
     query, ``None`` when there is none within ``max_hops``), ``budget_cut`` (the edge budget ran
-    out, so the paths of the last length searched may be incomplete) and ``spent`` (edges read,
-    counted only under a budget)."""
+    out, so the paths of ``cut_length`` hops may be incomplete and longer ones were not searched)
+    and ``spent`` (edges read, counted only under a budget)."""
 
     truncated: bool = False
     shortest: int | None = None
     budget_cut: bool = False
+    cut_length: int | None = None
+    cut_match: str | None = None  # graph.explain: which of its searches ("drug" or "umbrella") the budget cut
     spent: int = 0
 
 
@@ -360,6 +362,7 @@ class _Search(Hops):
                 self.extend(length)
             except BudgetExhausted:
                 self.budget_cut = True
+                result.cut_length = length
                 break
             bound = self.dist.get(state)
             if bound is None:
@@ -373,7 +376,10 @@ class _Search(Hops):
                 continue
             found = self.paths_of_length(length, self.dist, self.horizon)
             result.extend(sorted((self.as_dict(*f) for f in found), key=self._order))
-            if self.truncated or self.budget_cut or (k is not None and len(result) >= k):
+            if self.budget_cut:
+                result.cut_length = length
+                break
+            if self.truncated or (k is not None and len(result) >= k):
                 break
             if stop is not None:
                 verdict = stop(result)
