@@ -159,7 +159,7 @@ class _Adjacency(Mapping):
         self.cache: dict[str, dict] = {}
         near, far = ("src", "dst") if outgoing else ("dst", "src")
         only = " AND e.symmetric = 1" if symmetric_only else ""
-        self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source "
+        self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source, n.id "
                     f"FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.{near} = ?{graph.source_filter}{only} "
                     "ORDER BY e.id")
 
@@ -182,20 +182,23 @@ class _Adjacency(Mapping):
         if node is None:
             raise KeyError(iri)
         result: dict = {}
-        wanted = sorted(others)
+        ids = sorted(i for i in map(self.graph.node_id, others) if i is not None)
         base, order = self.sql.rsplit(" ORDER BY ", 1)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            sql = f"{base} AND n.iri IN ({', '.join('?' * len(chunk))}) ORDER BY {order}"
-            result.update(self._read(sql, [node, *chunk]))
+        far = "e.dst" if self.outgoing else "e.src"
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            # "+" keeps SQLite on the index of this node's edges (the far ends are in it), not on each far end's
+            sql = f"{base} AND +{far} IN ({', '.join(map(str, chunk))}) ORDER BY {order}"
+            result.update(self._read(sql, [node]))
         return result
 
     def _read(self, sql: str, params: list) -> dict:
         graph = self.graph
         found: dict = {}
-        core, names, contexts = graph.core, graph.source_names, graph.contexts
-        for other, key, kind, degree, edge, relation, sign, symmetric, context, source in graph.db.execute(sql, params):
+        core, names, contexts, ids = graph.core, graph.source_names, graph.contexts, graph._ids
+        for other, key, kind, degree, edge, relation, sign, symmetric, context, source, nid in graph.db.execute(sql, params):
             core[other] = (key, kind, degree)
+            ids[other] = nid
             parsed = contexts.get(context) if context else {}
             if parsed is None:  # many edges share a context: parsed once, shared read-only
                 parsed = contexts[context] = json.loads(context)
