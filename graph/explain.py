@@ -21,6 +21,11 @@ every drug context.
 ``broader``), or carry no cancer context (a statement about ``cancer`` in general counts as none).
 For a specific drug, hops whose ``drug`` qualifier names another drug are dropped the same way.
 
+**Search.** In rank order: first the chains naming the drug, shortest first, until k are known
+at some length; only when fewer than k exist, the chains into an umbrella without the drug named
+(see docs/paths.md). Every chain of a length is found before any is ranked, unless the edge
+``budget`` runs out, which the result says.
+
 **Ranking** (documented in docs/paths.md), best first:
 
 1. target match: chains into the asked drug, or an umbrella whose statement names it, before
@@ -115,7 +120,13 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
     is ``"resistance"`` or ``"sensitivity"`` to keep only chains of that sign; ``k=None`` returns
     every chain. Each chain is a path dict of :mod:`graph.paths` plus ``rank``, ``effect``,
     ``target_match`` (``"drug"`` or ``"umbrella"``), ``support``, ``corroborating`` (statement
-    keys), ``context_matches`` and ``truncated`` (the enumeration cap was hit).
+    keys), ``context_matches``, ``truncated`` (the enumeration cap was hit) and ``budget_cut``.
+
+    ``budget`` bounds the edges the search reads (:mod:`graph.hops`; ``None``: no bound). The
+    result is a :class:`~graph.paths.PathList`: when the budget ran out, ``budget_cut`` is true,
+    ``cut_match`` says which search it cut (``"drug"``: chains naming the drug; ``"umbrella"``:
+    the chains into an umbrella, all chains naming the drug being known) and ``cut_length`` at
+    which length; shorter chains of that kind are all known, so their ranks hold.
     """
     broader = broader or {}
     if effect is not None and effect not in SIGNED_BY_EFFECT:
@@ -161,8 +172,9 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
     # known at some length, nothing longer can rank. Only when fewer than k exist within max_hops are
     # chains into an umbrella (not naming the drug) looked for, again shorter first until k chains are
     # known. An umbrella reaches the first search only when some statement into it names the drug.
-    search: dict[str, Any] = dict(max_hops=max_hops, relations=MECHANISM_RELATIONS, last_relations=RESISTANCE_RELATIONS,
-                  context=context, signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
+    search: dict[str, Any] = dict(
+        max_hops=max_hops, relations=MECHANISM_RELATIONS, last_relations=RESISTANCE_RELATIONS, context=context,
+        signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
     enough_k = (lambda paths: len(paths) >= k) if k is not None else None
     drug_targets = targets & exact
     wide = targets - exact
