@@ -18,8 +18,9 @@ instead, so a search stops before the work, not after it (the caller says so to 
 **Hub ends.** When a backward step reaches a node with more than :data:`WIDE` edges (a hub as a
 target), a graph that offers ``arrivals`` (the path index) answers with the nodes that have an
 edge of an allowed relation into it, one narrow indexed read instead of every hop's attributes.
-That is a superset of the nodes :meth:`Hops.in_options` would give (no node, context or sign
-filter), which keeps the distances lower bounds: it prunes less, never wrongly.
+That is a superset of the nodes :meth:`Hops.in_options` would give (no context or sign filter;
+no node filter either under ``max_degree``, which would read each node), which keeps the
+distances lower bounds: it prunes less, never wrongly.
 """
 from __future__ import annotations
 
@@ -278,9 +279,18 @@ class Hops:
         if self._arrivals is None or v in self._in or self._cheap_degree(v) <= WIDE:
             return self.in_options(v)
         allowed = self.last_relations if v in self.targets else self.relations
-        both = self.undirected
-        found = [(u, sign if self.want is not None else 1)
-                 for u, sign in self._arrivals(v, allowed, both) if u != v]
+        signed, ok, node_ok = self.want is not None, self._ok, self._node_ok
+        found = []
+        for u, sign in self._arrivals(v, allowed, self.undirected):
+            if u == v:
+                continue
+            if self.max_degree is None:  # the node filter without reading hops (arrivals gave key and type)
+                good = ok.get(u)
+                if good is None:
+                    good = node_ok(u)
+                if not good:
+                    continue
+            found.append((u, sign if signed else 1))
         return list(dict.fromkeys(found))
 
     def _in_nodes(self, v) -> list:
