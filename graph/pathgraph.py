@@ -315,12 +315,9 @@ class PathGraph:
     def drug_mentions(self, iri: str, values: Iterable[str]) -> bool:
         """Does a statement into or out of ``iri`` (selected sources) name one of ``values`` in
         its ``drug`` qualifier? Answered by a small table of the file, without reading the node's hops."""
-        values = sorted(values)
-        if not values:
-            return False
-        only = self.source_filter.replace("e.source", "source")
+        values, only = sorted(values), self.source_filter.replace("e.source", "source")
         sql = f"SELECT 1 FROM drug_context WHERE node = ? AND value IN ({', '.join('?' * len(values))}){only} LIMIT 1"
-        return self.db.execute(sql, [self.node_id(iri), *values]).fetchone() is not None
+        return bool(values) and self.db.execute(sql, [self.node_id(iri), *values]).fetchone() is not None
 
     def neighbour_count(self, iri: str) -> int:
         """Successors plus predecessors of ``iri`` in the selected sources (each neighbour once per
