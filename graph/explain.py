@@ -21,6 +21,11 @@ every drug context.
 ``broader``), or carry no cancer context (a statement about ``cancer`` in general counts as none).
 For a specific drug, hops whose ``drug`` qualifier names another drug are dropped the same way.
 
+**Search.** In rank order: first the chains naming the drug, shortest first, until k are known
+at some length; only when fewer than k exist, the chains into an umbrella without the drug named
+(see docs/paths.md). Every chain of a length is found before any is ranked, unless the edge
+``budget`` runs out, which the result says.
+
 **Ranking** (documented in docs/paths.md), best first:
 
 1. target match: chains into the asked drug, or an umbrella whose statement names it, before
@@ -53,10 +58,10 @@ as in :mod:`graph.paths`.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .hierarchy import broader_ancestors, context_values, narrower
-from .paths import DEFAULT_LIMIT, PathError, find_paths
+from .paths import DEFAULT_LIMIT, PathError, PathList, find_paths
 
 if TYPE_CHECKING:
     from .paths import GraphLike
@@ -73,6 +78,8 @@ UMBRELLA_DRUG_KEYS = ("chemotherapy", "drug")
 #: Cancer entities that stand for "no particular cancer".
 GENERIC_CANCER_KEYS = ("cancer",)
 EFFECTS = {1: "resistance", -1: "sensitivity", 0: "unsigned"}
+#: Edges a search may read before it stops and says so (see :mod:`graph.hops`); ``budget=None`` lifts it.
+DEFAULT_BUDGET = 100_000
 SIGNED_BY_EFFECT = {"resistance": "increases", "sensitivity": "decreases"}
 
 
@@ -105,14 +112,21 @@ def _present(G, nodes) -> set:
 
 def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None = None, k: int | None = 10,
             max_hops: int = 5, effect: str | None = None, umbrella: bool = True,
-            hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT) -> list[dict]:
+            hubs: Collection | None = None, limit: int | None = DEFAULT_LIMIT,
+            budget: int | None = DEFAULT_BUDGET) -> PathList:
     """Ranked mechanism chains from ``agent`` to resistance or sensitivity to ``drug``.
 
     ``broader`` maps a node to its broader node(s) (:func:`graph.hierarchy.load_broader`); ``effect``
     is ``"resistance"`` or ``"sensitivity"`` to keep only chains of that sign; ``k=None`` returns
     every chain. Each chain is a path dict of :mod:`graph.paths` plus ``rank``, ``effect``,
     ``target_match`` (``"drug"`` or ``"umbrella"``), ``support``, ``corroborating`` (statement
-    keys), ``context_matches`` and ``truncated`` (the enumeration cap was hit).
+    keys), ``context_matches``, ``truncated`` (the enumeration cap was hit) and ``budget_cut``.
+
+    ``budget`` bounds the edges the search reads (:mod:`graph.hops`; ``None``: no bound). The
+    result is a :class:`~graph.paths.PathList`: when the budget ran out, ``budget_cut`` is true,
+    ``cut_match`` says which search it cut (``"drug"``: chains naming the drug; ``"umbrella"``:
+    the chains into an umbrella, all chains naming the drug being known) and ``cut_length`` at
+    which length; shorter chains of that kind are all known, so their ranks hold.
     """
     broader = broader or {}
     if effect is not None and effect not in SIGNED_BY_EFFECT:
@@ -151,24 +165,47 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
             matches[id(path)] = found
         return found
 
-    def enough(paths: list):
-        # chains naming the drug rank first, shorter first: once k of them are known, no longer chain can rank;
-        # once k chains of any kind are known, a longer chain ranks only if it names the drug
-        if k is None:
-            return False
-        if sum(match_of(p) == "drug" for p in paths) >= k:
-            return True
-        return names_drug if len(paths) >= k else False
-
     def names_drug(target, d: dict) -> bool:
         return target in exact or bool(exact & set((d.get("context") or {}).get("drug", ())))
 
-    found = find_paths(G, agent, targets, k=None, max_hops=max_hops, relations=MECHANISM_RELATIONS,
-                       last_relations=RESISTANCE_RELATIONS, context=context,
-                       signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit, stop=enough)
+    # Two searches, in rank order. Chains naming the drug rank first, shorter first: once k of them are
+    # known at some length, nothing longer can rank. Only when fewer than k exist within max_hops are
+    # chains into an umbrella (not naming the drug) looked for, again shorter first until k chains are
+    # known. An umbrella reaches the first search only when some statement into it names the drug.
+    search: dict[str, Any] = dict(
+        max_hops=max_hops, relations=MECHANISM_RELATIONS, last_relations=RESISTANCE_RELATIONS, context=context,
+        signed=SIGNED_BY_EFFECT[effect] if effect else None, hubs=hubs, limit=limit)
+    enough_k = (lambda paths: len(paths) >= k) if k is not None else None
+    drug_targets = targets & exact
+    wide = targets - exact
+    if drug_is_umbrella or not wide:
+        drug_targets, wide = targets, set()
+    else:
+        drug_targets |= {t for t in wide if _may_name(G, t, exact)}
+    found = PathList()
+    spent = 0
+    if drug_targets:
+        found = find_paths(G, agent, drug_targets, k=None, stop=enough_k, avoid=targets - drug_targets,
+                           last_hop=None if drug_is_umbrella or not wide else names_drug, budget=budget, **search)
+        spent = found.spent
+    paths = list(found)
+    truncated, budget_cut, cut_length = found.truncated, found.budget_cut, found.cut_length
+    cut_match = "drug" if budget_cut else None
+    if wide and not budget_cut and not truncated and (k is None or len(paths) < k):
+        have = len(paths)
+        left = None if budget is None else budget - spent
+        if left is not None and left <= 0:
+            budget_cut, cut_length, cut_match = True, 1, "umbrella"
+        else:
+            more = find_paths(G, agent, wide, k=None, avoid=targets - wide, budget=left,
+                              stop=None if k is None else (
+                                  lambda ps: have + sum(match_of(p) == "umbrella" for p in ps) >= k), **search)
+            paths += [p for p in more if match_of(p) == "umbrella"]
+            truncated, budget_cut, spent = more.truncated, more.budget_cut, spent + more.spent
+            cut_length, cut_match = more.cut_length, "umbrella" if more.budget_cut else None
 
     firsts = []
-    for path in found:
+    for path in paths:
         match = match_of(path)
         firsts.append(((match != "drug", path["length"]), match, path))
     firsts.sort(key=lambda f: f[0])
@@ -176,8 +213,9 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         cut = firsts[k - 1][0]
         firsts = [f for f in firsts if f[0] <= cut]
     chains = []
+    shortcuts: dict = {}
     for _first, match, path in firsts:
-        corroborating = _corroborating(G, path, targets)
+        corroborating = _corroborating(G, path, targets, shortcuts)
         context_matches = 0
         if cancer is not None:
             for hop in path["hops"]:
@@ -186,7 +224,7 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         support = sum(len(h["statements"]) for h in path["hops"]) + len(corroborating)
         chains.append(dict(path, effect=EFFECTS[path["sign"]], target_match=match, support=support,
                            corroborating=corroborating, context_matches=context_matches,
-                           truncated=found.truncated))
+                           truncated=truncated, budget_cut=budget_cut))
     chains.sort(key=lambda c: (c["target_match"] != "drug", c["length"], -c["support"], -c["context_matches"],
                                c["cost"], tuple(_key(G, n) for n in c["nodes"]),
                                tuple(h["relation"] for h in c["hops"])))
@@ -194,21 +232,47 @@ def explain(G: GraphLike, agent, drug, *, cancer=None, broader: Mapping | None =
         chains = chains[:k]
     for rank, chain in enumerate(chains, 1):
         chain["rank"] = rank
-    return chains
+    result = PathList(chains)
+    result.truncated, result.budget_cut, result.spent = truncated, budget_cut, spent
+    result.cut_length, result.cut_match = cut_length, cut_match
+    result.shortest = min((c["length"] for c in chains), default=None)
+    return result
 
 
-def _corroborating(G: GraphLike, path: dict, targets: Collection) -> list:
+def _may_name(G: GraphLike, node, drugs: Collection) -> bool:
+    """Does a statement into or out of ``node`` name one of ``drugs`` in its ``drug`` qualifier?
+    The path index answers from a small table, without reading the node's hops; a networkx graph
+    is scanned."""
+    if hasattr(G, "drug_mentions"):
+        return G.drug_mentions(node, drugs)
+    drugs = set(drugs)
+    graph = cast(Any, G)
+    for adjacency in (graph._pred[node], graph._succ[node]):
+        for keydict in adjacency.values():
+            for d in keydict.values():
+                if drugs & set((d.get("context") or {}).get("drug", ())):
+                    return True
+    return False
+
+
+def _corroborating(G: GraphLike, path: dict, targets: Collection, shortcuts: dict) -> list:
     """Keys of shortcut statements that support a chain: a resistance statement from a chain
     node straight to a target whose ``mechanism`` qualifier names a node further along the chain
     (``lnc-TALC confersResistanceTo temozolomide, mechanism C5-C5a`` supports
-    lnc-TALC > ... > C5-C5a > ... > temozolomide)."""
+    lnc-TALC > ... > C5-C5a > ... > temozolomide). ``shortcuts`` keeps each node's edges to the
+    targets between calls (the path index reads only those, not the node's every edge)."""
+    among = getattr(cast(Any, G)._succ, "among", None)
+    ends = sorted(targets, key=str)
     nodes = path["nodes"]
     used = {key for hop in path["hops"] for key in hop["statements"]}
     found = set()
     for i, u in enumerate(nodes[:-2]):
         later = set(nodes[i + 1:-1])
+        edges = shortcuts.get(u)
+        if edges is None:
+            edges = shortcuts[u] = among(u, ends) if among is not None else G[u]
         for t in targets:
-            for key, d in G[u].get(t, {}).items():
+            for key, d in edges.get(t, {}).items():
                 if (key not in used and d.get("relation") in RESISTANCE_RELATIONS
                         and later & set((d.get("context") or {}).get("mechanism", ()))):
                     found.add(key)

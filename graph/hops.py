@@ -8,8 +8,28 @@ inside a path unless it is a target, a hub (by ``hubs``, or by its ``key`` among
 when ``hubs`` is None), outside ``include_types``, in ``exclude_types`` or above ``max_degree``;
 an edge passes when its relation is allowed (``last_relations`` for a hop into a target), it is
 signed when a sign is wanted, and each ``context`` qualifier it carries has an accepted value.
+Nodes in ``avoid`` never sit inside a path either (:mod:`graph.explain` keeps the targets of its
+other search phase out that way).
+
+**Budget.** With ``budget`` set, every node whose hops are read is charged its degree (the edges
+read), once; the read that would take the total past the budget raises :class:`BudgetExhausted`
+instead, so a search stops before the work, not after it (the caller says so to the user).
+
+**Hub ends.** When a backward step reaches a node with more than :data:`WIDE` edges (a hub as a
+target), a graph that offers ``arrivals`` (the path index) answers with the nodes that have an
+edge of an allowed relation into it, one narrow indexed read instead of every hop's attributes.
+That is a superset of the nodes :meth:`Hops.in_options` would give (no context or sign filter;
+no node filter either under ``max_degree``, which would read each node), which keeps the
+distances lower bounds: it prunes less, never wrongly.
 """
 from __future__ import annotations
+
+#: A node with more edges than this is looked up narrowly when a backward search reaches it.
+WIDE = 5_000
+
+
+class BudgetExhausted(Exception):
+    """The search read as many edges as its budget allows (see the module docstring)."""
 
 
 def _sort_key(value):
@@ -20,8 +40,15 @@ class Hops:
     """The hop filters and per-node hop caches of one path query (the base of its search)."""
 
     def __init__(self, G, source, targets, *, relations, last_relations, include_types, exclude_types, context,
-                 want, undirected, hubs, hub_keys, max_degree):
+                 want, undirected, hubs, hub_keys, max_degree, avoid=(), last_ok=None, budget=None):
         self.G, self.source, self.targets = G, source, frozenset(targets)
+        self.avoid = frozenset(avoid)
+        self.budget = budget
+        self.spent = 0
+        self._charged: set = set()
+        self._arrivals = getattr(G, "arrivals", None)
+        # the path index reads a node's edges to a few given neighbours without reading them all
+        self._among = getattr(G._succ, "among", None)
         self.succ, self.pred, self.attrs = G._succ, G._pred, G._node
         self._core = getattr(G, "node_core", None)  # (key, type) without the other attributes, when G offers it
         # a degree estimate that reads no hops (the path index has one): only to choose where to search first
@@ -43,7 +70,7 @@ class Hops:
         self.max_degree = max_degree
         # (target, edge attributes) -> whether a last hop into that target may use the edge; set by
         # narrow_last_hops once some last hops can no longer matter (None: every last hop counts)
-        self.last_ok = None
+        self.last_ok = last_ok
         self._ok: dict = {source: True}
         self._out: dict = {}
         self._in: dict = {}
@@ -61,6 +88,17 @@ class Hops:
         self._last.clear()
         self._mid.clear()
 
+    def charge(self, u, edges: int | None = None) -> None:
+        """Count the edges of ``u`` (or ``edges`` of them, read narrowly) against the budget, the
+        first time they are read."""
+        if self.budget is not None and u not in self._charged:
+            cost = self._cheap_degree(u[0] if edges is not None else u)
+            cost = cost if edges is None else min(edges, cost)
+            if self.spent + cost > self.budget:
+                raise BudgetExhausted
+            self._charged.add(u)
+            self.spent += cost
+
     # -- filters
     def _node_ok(self, v) -> bool:
         """May ``v`` be on a path other than as its target? (The source always may.)"""
@@ -69,7 +107,7 @@ class Hops:
         else:
             attrs = self.attrs[v]
             key, kind = attrs.get("key"), attrs.get("type")
-        if v in self.targets:
+        if v in self.targets or v in self.avoid:
             ok = False
         elif self.hubs is None:
             ok = (key if key is not None else v) not in self.hub_keys
@@ -102,6 +140,7 @@ class Hops:
         """Hops leaving ``u`` (outgoing) or arriving at it, grouped by (neighbour, relation,
         reversed) -> [sign, keys]. A hop into a target is a last hop (``last_relations``); every
         other neighbour must be allowed on a path."""
+        self.charge(u)
         along, against = (self.succ, self.back_pred) if outgoing else (self.pred, self.back_succ)
         targets, ok, node_ok = self.targets, self._ok, self._node_ok
         head_is_target = not outgoing and u in targets
@@ -149,9 +188,10 @@ class Hops:
             self._out[u] = found = (middle, last)
         return found
 
-    def pair_options(self, u, v, final: bool) -> list:
+    def pair_options(self, u, v, final: bool, along: dict | None = None) -> list:
         """The hops from ``u`` to the one node ``v`` (a target when ``final``), without scanning
-        the rest of ``u``'s edges: [(v, relation, sign, reversed, keys)]."""
+        the rest of ``u``'s edges: [(v, relation, sign, reversed, keys)]. ``along``: ``u``'s
+        edges to the neighbours asked about, when already read narrowly (see :meth:`_narrow`)."""
         if v == u:
             return []
         if not final:
@@ -160,11 +200,14 @@ class Hops:
                 good = self._node_ok(v)
             if not good or v == self.source:
                 return []
+        if along is None:
+            self.charge(u)
+            along = self.succ[u]
         allowed = self.last_relations if final else self.relations
         groups: dict = {}
         named: dict = {}
-        for is_along, adjacency in ((True, self.succ), (False, self.back_pred)):
-            keydict = adjacency[u].get(v)
+        for is_along, adjacency in ((True, along), (False, self.back_pred[u])):
+            keydict = adjacency.get(v)
             if not keydict:
                 continue
             for key, d in keydict.items():
@@ -188,9 +231,18 @@ class Hops:
             if u in self._out:
                 found = self._out[u][1]
             else:
-                found = [hop for t in self.targets_sorted for hop in self.pair_options(u, t, True)]
+                along = self._narrow(u, self.targets_sorted)
+                found = [hop for t in self.targets_sorted for hop in self.pair_options(u, t, True, along)]
             self._last[u] = found
         return found
+
+    def _narrow(self, u, wanted: list) -> dict | None:
+        """``u``'s edges to the nodes ``wanted`` only, read narrowly when the graph can (charged
+        as that many edges), else ``None`` (:meth:`pair_options` reads ``u`` whole)."""
+        if self._among is None:
+            return None
+        self.charge((u, "among"), len(wanted))
+        return self._among(u, wanted)
 
     def middle_options(self, u, within: set | None, tag) -> list:
         """Middle hops from ``u``; when ``within`` (the nodes that can still reach the target in
@@ -199,7 +251,9 @@ class Hops:
         if within is not None and u not in self._out and len(within) < self._cheap_degree(u):
             cached = self._mid.get((u, tag))
             if cached is None:
-                cached = [hop for v in sorted(within, key=_sort_key) for hop in self.pair_options(u, v, False)]
+                wanted = sorted(within, key=_sort_key)
+                along = self._narrow(u, wanted)
+                cached = [hop for v in wanted for hop in self.pair_options(u, v, False, along)]
                 self._mid[(u, tag)] = cached
             return cached
         return self.out_options(u)[0]
@@ -218,7 +272,29 @@ class Hops:
             self._in[v] = found
         return found
 
+    def back_options(self, v) -> list:
+        """What a backward step from ``v`` reaches: :meth:`in_options`, or for a node with more
+        than :data:`WIDE` edges on a graph that offers ``arrivals``, the superset described in the
+        module docstring (no edges charged: the read is narrow)."""
+        if self._arrivals is None or v in self._in or self._cheap_degree(v) <= WIDE:
+            return self.in_options(v)
+        allowed = self.last_relations if v in self.targets else self.relations
+        signed, ok, node_ok = self.want is not None, self._ok, self._node_ok
+        found = []
+        for u, sign in self._arrivals(v, allowed, self.undirected):
+            if u == v:
+                continue
+            if self.max_degree is None:  # the node filter without reading hops (arrivals gave key and type)
+                good = ok.get(u)
+                if good is None:
+                    good = node_ok(u)
+                if not good:
+                    continue
+            found.append((u, sign if signed else 1))
+        return list(dict.fromkeys(found))
+
     def _in_nodes(self, v) -> list:
+        self.charge(v)
         ok, node_ok = self._ok, self._node_ok
         found = []
         for u in self.pred[v]:

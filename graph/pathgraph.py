@@ -50,12 +50,14 @@ CREATE TABLE names(name TEXT, tier INTEGER, node INTEGER);
 CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, key TEXT, source INTEGER,
                    relation TEXT, sign INTEGER, symmetric INTEGER, context TEXT, attrs TEXT);
 CREATE TABLE broader(child TEXT, parent TEXT);
+CREATE TABLE drug_context(value TEXT, node INTEGER, source INTEGER);
 """
 INDEXES = """
 CREATE INDEX nodes_key ON nodes(key);
 CREATE INDEX names_name ON names(name, tier);
-CREATE INDEX edges_src ON edges(src, source);
-CREATE INDEX edges_dst ON edges(dst, source);
+CREATE INDEX edges_src ON edges(src, source, relation, symmetric, dst, sign);
+CREATE INDEX edges_dst ON edges(dst, source, relation, symmetric, src, sign);
+CREATE INDEX drug_context_node ON drug_context(node, value, source);
 CREATE UNIQUE INDEX edges_key ON edges(key);
 UPDATE nodes SET degree = (SELECT count(*) FROM edges WHERE src = nodes.id) + (SELECT count(*) FROM edges WHERE dst = nodes.id);
 """
@@ -157,29 +159,52 @@ class _Adjacency(Mapping):
         self.cache: dict[str, dict] = {}
         near, far = ("src", "dst") if outgoing else ("dst", "src")
         only = " AND e.symmetric = 1" if symmetric_only else ""
-        self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source "
+        self.sql = (f"SELECT n.iri, n.key, n.type, n.degree, e.key, e.relation, e.sign, e.symmetric, e.context, e.source, n.id "
                     f"FROM edges e JOIN nodes n ON n.id = e.{far} WHERE e.{near} = ?{graph.source_filter}{only} "
                     "ORDER BY e.id")
 
     def __getitem__(self, iri) -> dict:
         found = self.cache.get(iri)
         if found is None:
-            graph = self.graph
-            found = {}
-            node = graph.node_id(iri)
+            node = self.graph.node_id(iri)
             if node is None:
                 raise KeyError(iri)
-            core, names, contexts = graph.core, graph.source_names, graph.contexts
-            for other, key, kind, degree, edge, relation, sign, symmetric, context, source in graph.db.execute(
-                    self.sql, (node,)):
-                core[other] = (key, kind, degree)
-                parsed = contexts.get(context) if context else {}
-                if parsed is None:  # many edges share a context: parsed once, shared read-only
-                    parsed = contexts[context] = json.loads(context)
-                found.setdefault(other, {})[edge] = {
-                    "relation": relation, "sign": sign, "symmetric": bool(symmetric),
-                    "context": parsed, "source_name": names[source]}
-            self.cache[iri] = found
+            self.cache[iri] = found = self._read(self.sql, [node])
+        return found
+
+    def among(self, iri, others: Collection[str]) -> dict:
+        """``self[iri]`` restricted to the neighbours ``others``: a node whose hops are not read yet
+        is asked for those neighbours only (the index holds each edge's far end), not read whole."""
+        found = self.cache.get(iri)
+        if found is not None:
+            return {o: found[o] for o in others if o in found}
+        node = self.graph.node_id(iri)
+        if node is None:
+            raise KeyError(iri)
+        result: dict = {}
+        ids = sorted(i for i in map(self.graph.node_id, others) if i is not None)
+        base, order = self.sql.rsplit(" ORDER BY ", 1)
+        far = "e.dst" if self.outgoing else "e.src"
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            # "+" keeps SQLite on the index of this node's edges (the far ends are in it), not on each far end's
+            sql = f"{base} AND +{far} IN ({', '.join(map(str, chunk))}) ORDER BY {order}"
+            result.update(self._read(sql, [node]))
+        return result
+
+    def _read(self, sql: str, params: list) -> dict:
+        graph = self.graph
+        found: dict = {}
+        core, names, contexts, ids = graph.core, graph.source_names, graph.contexts, graph._ids
+        for other, key, kind, degree, edge, relation, sign, symmetric, context, source, nid in graph.db.execute(sql, params):
+            core[other] = (key, kind, degree)
+            ids[other] = nid
+            parsed = contexts.get(context) if context else {}
+            if parsed is None:  # many edges share a context: parsed once, shared read-only
+                parsed = contexts[context] = json.loads(context)
+            found.setdefault(other, {})[edge] = {
+                "relation": relation, "sign": sign, "symmetric": bool(symmetric),
+                "context": parsed, "source_name": names[source]}
         return found
 
     def __contains__(self, iri) -> bool:
@@ -264,6 +289,45 @@ class PathGraph:
             self.node_id(iri)
             found = self.core.get(iri, (None, None, 0))
         return found[2] or 0
+
+    def arrivals(self, iri: str, relations: Collection[str] | None, undirected: bool = False) -> list[tuple[str, int]]:
+        """(node, relation sign) of every edge of ``relations`` (``None``: any) that arrives at
+        ``iri``, or leaves it when symmetric (any edge leaving it when ``undirected``), from the
+        selected sources: one narrow read of a hub's edges (no contexts, no attributes), which
+        a backward search uses as a superset of the hops arriving there (:mod:`graph.hops`)."""
+        node = self.node_id(iri)
+        if node is None:
+            raise KeyError(iri)
+        rels = sorted(relations) if relations is not None else None
+        only = f" AND e.relation IN ({', '.join('?' * len(rels))})" if rels is not None else ""
+        params: list = [node] + (rels or [])
+        sql = ("SELECT DISTINCT n.iri, n.key, n.type, n.degree, e.sign FROM edges e JOIN nodes n ON n.id = e.src "
+               f"WHERE e.dst = ?{self.source_filter}{only} "
+               "UNION SELECT DISTINCT n.iri, n.key, n.type, n.degree, e.sign FROM edges e JOIN nodes n ON n.id = e.dst "
+               f"WHERE e.src = ?{self.source_filter}{only}{'' if undirected else ' AND e.symmetric = 1'} ORDER BY 1, 5")
+        core = self.core
+        found = []
+        for other, key, kind, degree, sign in self.db.execute(sql, params + params):
+            core.setdefault(other, (key, kind, degree))
+            found.append((other, sign))
+        return found
+
+    def drug_mentions(self, iri: str, values: Iterable[str]) -> bool:
+        """Does a statement into or out of ``iri`` (selected sources) name one of ``values`` in
+        its ``drug`` qualifier? Answered by a small table of the file, without reading the node's hops."""
+        values, only = sorted(values), self.source_filter.replace("e.source", "source")
+        sql = f"SELECT 1 FROM drug_context WHERE node = ? AND value IN ({', '.join('?' * len(values))}){only} LIMIT 1"
+        return bool(values) and self.db.execute(sql, [self.node_id(iri), *values]).fetchone() is not None
+
+    def neighbour_count(self, iri: str) -> int:
+        """Successors plus predecessors of ``iri`` in the selected sources (each neighbour once per
+        direction, as ``len(G._succ[n]) + len(G._pred[n])``), counted by the file without reading them."""
+        if iri in self._succ.cache and iri in self._pred.cache:
+            return len(self._succ.cache[iri]) + len(self._pred.cache[iri])
+        node = self.node_id(iri)
+        return self.db.execute(
+            f"SELECT (SELECT count(DISTINCT e.dst) FROM edges e WHERE e.src = ?{self.source_filter}) + "
+            f"(SELECT count(DISTINCT e.src) FROM edges e WHERE e.dst = ?{self.source_filter})", (node, node)).fetchone()[0]
 
     def __contains__(self, iri) -> bool:
         return isinstance(iri, str) and self.node_id(iri) is not None
@@ -388,12 +452,20 @@ class IndexWriter:
         """Rows of (source IRI, target IRI, statement key, source name, relation, sign, symmetric,
         context dict, attribute dict); both ends must have been added."""
         ids, source_id = self.ids, self.source_id
+        drugs: list[tuple[str, int, int]] = []  # (drug named in the context, either end, source)
+
+        def edges():
+            for u, v, key, source, relation, sign, symmetric, context, attrs in rows:
+                src, dst, sid = ids[u], ids[v], source_id[source]
+                for value in (context or {}).get("drug", ()):
+                    drugs.extend(((value, src, sid), (value, dst, sid)))
+                yield (src, dst, key, sid, relation, sign, int(symmetric),
+                       json.dumps(context, ensure_ascii=False) if context else None, json.dumps(attrs, ensure_ascii=False))
+
         self.db.executemany(
             "INSERT INTO edges(src, dst, key, source, relation, sign, symmetric, context, attrs) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ((ids[u], ids[v], key, source_id[source], relation, sign, int(symmetric),
-              json.dumps(context, ensure_ascii=False) if context else None, json.dumps(attrs, ensure_ascii=False))
-             for u, v, key, source, relation, sign, symmetric, context, attrs in rows))
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", edges())
+        self.db.executemany("INSERT INTO drug_context(value, node, source) VALUES (?, ?, ?)", drugs)
 
     def add_broader(self, links: Iterable[tuple[str, str]]) -> None:
         self.db.executemany("INSERT INTO broader(child, parent) VALUES (?, ?)", sorted(set(links)))

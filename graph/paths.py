@@ -71,7 +71,7 @@ from typing import TYPE_CHECKING
 from .errors import ExoKGError, NoPathError, PathError  # noqa: F401 (re-exported)
 # the hierarchy helpers lived here before graph.hierarchy; kept importable from graph.paths
 from .hierarchy import broader_ancestors, context_values, load_broader, narrower, parents
-from .hops import Hops, _sort_key
+from .hops import BudgetExhausted, Hops, _sort_key
 
 if TYPE_CHECKING:
     from typing import Union
@@ -101,12 +101,18 @@ DEFAULT_LIMIT = 200_000
 
 
 class PathList(list):
-    """A list of path dicts with two attributes: ``truncated`` (the enumeration cap was hit, so
-    longer or further paths may exist) and ``shortest`` (hops of the shortest path satisfying the
-    query, ``None`` when there is none within ``max_hops``)."""
+    """A list of path dicts with attributes ``truncated`` (the enumeration cap was hit, so
+    longer or further paths may exist), ``shortest`` (hops of the shortest path satisfying the
+    query, ``None`` when there is none within ``max_hops``), ``budget_cut`` (the edge budget ran
+    out, so the paths of ``cut_length`` hops may be incomplete and longer ones were not searched)
+    and ``spent`` (edges read, counted only under a budget)."""
 
     truncated: bool = False
     shortest: int | None = None
+    budget_cut: bool = False
+    cut_length: int | None = None
+    cut_match: str | None = None  # graph.explain: which of its searches ("drug" or "umbrella") the budget cut
+    spent: int = 0
 
 
 def compose_sign(signs: Iterable[int]) -> int:
@@ -169,7 +175,7 @@ class _Search(Hops):
     most once per direction."""
 
     def __init__(self, G, source, targets, *, relations, last_relations, include_types, exclude_types,
-                 context, signed, undirected, hubs, max_degree, limit):
+                 context, signed, undirected, hubs, max_degree, limit, avoid=(), last_hop=None, budget=None):
         if not (hasattr(G, "_succ") and hasattr(G, "_pred") and getattr(G, "is_multigraph", bool)()
                 and G.is_directed()):
             raise PathError("path-finding needs a networkx MultiDiGraph (as graph.projection builds) "
@@ -186,8 +192,10 @@ class _Search(Hops):
         super().__init__(G, source, targets, relations=relations, last_relations=last_relations,
                          include_types=include_types, exclude_types=exclude_types, context=context,
                          want=SIGNS[signed] if signed else None, undirected=undirected, hubs=hubs,
-                         hub_keys=HUB_KEYS, max_degree=max_degree)
+                         hub_keys=HUB_KEYS, max_degree=max_degree, avoid=avoid, last_ok=last_hop, budget=budget)
         self.limit = limit
+        self.budget_cut = False
+        self._count = getattr(G, "neighbour_count", None)  # the path index counts a node's neighbours without reading them
         self.expanded = 0
         self.truncated = False
         self._within_cache: dict = {}
@@ -231,7 +239,7 @@ class _Search(Hops):
             for v, s in self._back:
                 if v == self.source:
                     continue
-                for u, sign in self.in_options(v):
+                for u, sign in self.back_options(v):
                     state = (u, s * sign)
                     if state not in dist:
                         dist[state] = self.back_levels
@@ -295,7 +303,10 @@ class _Search(Hops):
                     return True
             return False
 
-        dfs(self.source, 0, 1)
+        try:
+            dfs(self.source, 0, 1)
+        except BudgetExhausted:
+            self.budget_cut = True
         return found
 
     def _within(self, dist: dict, horizon: float) -> dict:
@@ -319,7 +330,8 @@ class _Search(Hops):
         for v in nodes[1:-1]:
             value = logs.get(v)
             if value is None:
-                value = logs[v] = math.log2(1 + len(self.succ[v]) + len(self.pred[v]))
+                count = self._count(v) if self._count is not None else len(self.succ[v]) + len(self.pred[v])
+                value = logs[v] = math.log2(1 + count)
             total += value
         return round(total, 6)
 
@@ -346,7 +358,12 @@ class _Search(Hops):
             top = max_hops
         length = 1
         while length <= top:
-            self.extend(length)
+            try:
+                self.extend(length)
+            except BudgetExhausted:
+                self.budget_cut = True
+                result.cut_length = length
+                break
             bound = self.dist.get(state)
             if bound is None:
                 if self.horizon == math.inf:
@@ -359,6 +376,9 @@ class _Search(Hops):
                 continue
             found = self.paths_of_length(length, self.dist, self.horizon)
             result.extend(sorted((self.as_dict(*f) for f in found), key=self._order))
+            if self.budget_cut:
+                result.cut_length = length
+                break
             if self.truncated or (k is not None and len(result) >= k):
                 break
             if stop is not None:
@@ -371,6 +391,7 @@ class _Search(Hops):
         if k is not None and len(result) > k:
             del result[k:]
         result.truncated = self.truncated
+        result.budget_cut, result.spent = self.budget_cut, self.spent
         result.shortest = result[0]["length"] if result else None
         return result
 
@@ -389,7 +410,9 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
                include_types: Collection[str] | None = None, exclude_types: Collection[str] | None = None,
                context: Mapping[str, Collection] | None = None, signed: str | None = None,
                undirected: bool = False, hubs: Collection | None = None, max_degree: int | None = None,
-               limit: int | None = DEFAULT_LIMIT, stop: Callable[[list], object] | None = None) -> PathList:
+               limit: int | None = DEFAULT_LIMIT, stop: Callable[[list], object] | None = None,
+               avoid: Collection = (), last_hop: Callable[[object, dict], bool] | None = None,
+               budget: int | None = None) -> PathList:
     """Simple paths from ``source`` to ``target``, shortest first (see the module docstring).
 
     ``target`` is a node, or a set of nodes (the path ends at the first one it reaches).
@@ -400,7 +423,10 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
     paths found so far each time every path of one length is known: ``True`` ends the search
     there; a function ``(target, edge attributes) -> bool`` keeps searching longer paths, but
     only those whose last hop has a statement it accepts (:func:`graph.explain.explain` uses both
-    once longer chains, or longer chains into an umbrella drug, cannot rank).
+    once longer chains, or longer chains into an umbrella drug, cannot rank); ``last_hop`` is
+    such a function from the start. ``avoid``: nodes never inside a path. ``budget``: the edges
+    the search may read (see :mod:`graph.hops`); when it runs out the search stops with the paths
+    it has, and the result's ``budget_cut`` says so (``spent``: the edges read).
 
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
@@ -417,7 +443,8 @@ def find_paths(G: GraphLike, source, target, *, k: int | None = None, max_hops: 
         raise PathError("max_hops must be at least 1")
     search = _Search(G, source, _targets(target), relations=relations, last_relations=last_relations,
                      include_types=include_types, exclude_types=exclude_types, context=context, signed=signed,
-                     undirected=undirected, hubs=hubs, max_degree=max_degree, limit=limit)
+                     undirected=undirected, hubs=hubs, max_degree=max_degree, limit=limit, avoid=avoid,
+                     last_hop=last_hop, budget=budget)
     return search.run(k, max_hops, stop)
 
 

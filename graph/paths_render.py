@@ -222,6 +222,7 @@ def format_chains(G: GraphLike, chains: list[dict], fmt: str, *, agent, drug, ca
         payload = {"agent": entity_json(G, agent), "drug": entity_json(G, drug),
                    "cancer": entity_json(G, cancer) if cancer else None,
                    "truncated": chains[0]["truncated"] if chains else False,
+                   "budget_cut": getattr(chains, "budget_cut", False),
                    "chains": [path_json(G, c, CHAIN_FIELDS) for c in chains]}
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "tsv"):

@@ -19,7 +19,7 @@ Part 2, a synthetic index (--edges, default 1,000,000): the graph of scripts/ben
 (Pareto degrees, generic hubs of 50k-70k edges) written with graph.pathgraph.IndexWriter, then
 per query a fresh process that opens it, resolves both names, runs k_shortest_paths (k=5, at most
 4 hops) and prints the table, or runs explain (drug targets include the umbrella hubs
-`chemotherapy` and `drug`); baseline: a fresh process that opens the same file with sqlite3 and
+`chemotherapy` and `drug`; the default edge budget, how many answers it cut is reported); baseline: a fresh process that opens the same file with sqlite3 and
 does one plain breadth-first search between the same two nodes.
 
     python scripts/bench_path_cache.py --store-edges 100000 --edges 1000000 --runs 5 [--old] [--json out.json]
@@ -92,6 +92,7 @@ G = PathGraph(sys.argv[1])
 a, d = G.resolve(sys.argv[2]), G.resolve(sys.argv[3])
 chains = explain(G, a, d, broader=G.broader(), k=10, max_hops=4)
 sys.stdout.write(format_chains(G, chains, "table", agent=a, drug=d))
+print(f"budget_cut={chains.budget_cut} spent={chains.spent}")
 """
 SQLITE_BFS = """
 import sqlite3, sys
@@ -290,7 +291,13 @@ def synthetic_part(edges: int, nodes: int, queries: int, runs: int, work: Path, 
     pairs, explains, into_hub = pick(file, queries, seed)
 
     def cold(name, script, chosen):
-        values = [median_of([sys.executable, "-c", script, str(file), s, t], runs, env)[0] for s, t in chosen]
+        values, outs = [], []
+        for s, t in chosen:
+            value, out = median_of([sys.executable, "-c", script, str(file), s, t], runs, env)
+            values.append(value)
+            outs.append(out)
+        if script is INDEX_EXPLAIN:  # how many answers the edge budget cut short (said in the output)
+            report["explain_budget_cut"] = sum("budget_cut=True" in out for out in outs)
         report[f"{name}_median_s"] = round(statistics.median(values), 3)
         report[f"{name}_max_s"] = round(max(values), 3)
         report[f"{name}_all_s"] = [round(v, 3) for v in values]

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import OntologyNameError
-from ..explain import GENERIC_CANCER_KEYS, UMBRELLA_DRUG_KEYS, explain, nodes_with_keys
+from ..explain import DEFAULT_BUDGET, GENERIC_CANCER_KEYS, UMBRELLA_DRUG_KEYS, explain, nodes_with_keys
 from ..hierarchy import context_values
 from ..ontology import load_ontology
 from ..pathgraph import path_graph
@@ -182,11 +182,13 @@ def path_command(source, target, k, all_paths, max_hops, relations, include_type
 @HUBS_OPTION
 @SOURCES_OPTION
 @LIMIT_OPTION
+@click.option("--budget", type=click.IntRange(min=1), default=DEFAULT_BUDGET, show_default=True, metavar="N",
+              help="Edges the search may read before it stops with the chains it has (and says so).")
 @GRAPH_OPTION
 @FORMAT_OPTION
 @HTML_OPTION
-def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow_hubs, sources, limit, graph_source,
-                    fmt, html_file):
+def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow_hubs, sources, limit, budget,
+                    graph_source, fmt, html_file):
     """Ranked mechanism chains from AGENT to resistance or sensitivity to DRUG.
 
     The last hop confers or reverses resistance; the others are mechanistic relations. Ranked:
@@ -200,9 +202,13 @@ def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow
     drug_iri = _resolve(G, graph_source, drug, ("Drug",))
     cancer_iri = _resolve(G, graph_source, cancer, ("CancerType",)) if cancer else None
     chains = explain(G, agent_iri, drug_iri, cancer=cancer_iri, broader=broader, k=k, max_hops=max_hops,
-                     effect=effect, umbrella=not no_umbrella, hubs=() if allow_hubs else None, limit=limit)
+                     effect=effect, umbrella=not no_umbrella, hubs=() if allow_hubs else None, limit=limit,
+                     budget=budget)
     if not chains:
-        raise NoPathError(no_chain_message(G, agent_iri, drug_iri, cancer_iri, max_hops))
+        message = no_chain_message(G, agent_iri, drug_iri, cancer_iri, max_hops)
+        if chains.budget_cut:
+            message += f" (the search stopped after reading {chains.spent:,} edges, its budget: raise --budget)"
+        raise NoPathError(message)
     truncated = chains[0]["truncated"]
     where = f" in {describe(G, cancer_iri)}" if cancer_iri else ""
     if html_file:
@@ -211,6 +217,11 @@ def explain_command(agent, drug, cancer, k, max_hops, effect, no_umbrella, allow
     if truncated:
         click.echo(f"note: the search stopped after {limit:,} paths (partial or complete); more chains may exist "
                    "(raise --limit)", err=True)
+    if chains.budget_cut:
+        which = "chains" if chains.cut_match == "drug" else "chains into an umbrella drug entity (not naming the drug)"
+        click.echo(f"note: the search stopped after reading {chains.spent:,} edges (--budget {budget:,}): {which} "
+                   f"of {chains.cut_length} hops or more may be missing, so the ranks from there on may change "
+                   "with a larger budget", err=True)
     if html_file:
         click.echo(f"wrote {html_file}", err=True)
 
