@@ -18,9 +18,9 @@ known without the full check: a build's default graph is written by our own writ
 rows (:func:`vouch_build`), and a load adds named graphs to a version that passed
 (:func:`vouch_load`). Adding triples can only make an offender of a resource that is the subject of
 an added triple: every query below (but "no data at all", which adding cannot make true) asks for
-an ?x with some triples of its own, and its FILTER NOT EXISTS only test what adding cannot take
-away. So the queries restricted to the subjects of the added graphs (:func:`restricted_queries`)
-decide the new version.
+an ?x with some triples of its own, and a FILTER NOT EXISTS can only turn false when triples are
+added. So the queries asked of the subjects of the added triples (:func:`added_offender`) decide
+the new version.
 """
 from __future__ import annotations
 
@@ -138,8 +138,12 @@ def added_offender(store: ox.Store, added: list[str]) -> str | None:
         return None
     read = read_iris()
     merged = {ox.DefaultGraph(), *(ox.NamedNode(g) for g in merged_graphs(store))}
-    subjects = {q.subject for g in added for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-                if q.predicate.value in read}
+    # (the IRIs are the check's own, serialised by pyoxigraph; SPARQL finds the subjects without
+    # making a Python object of every added triple)
+    found = store.query(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?added {{ ?x ?p ?o }} "
+                        f"VALUES ?p {{ {' '.join(str(ox.NamedNode(p)) for p in sorted(read))} }} }}",
+                        named_graphs=[ox.NamedNode(g) for g in added])
+    subjects = {row["x"] for row in cast(ox.QuerySolutions, found)}
     marker = ox.NamedNode(EXO + "graphcheck-added")  # a graph of the small store only: the resources to ask about
     quads = [ox.Quad(x, marker, x, marker) for x in subjects]
 
@@ -148,7 +152,7 @@ def added_offender(store: ox.Store, added: list[str]) -> str | None:
         for q in store.quads_for_pattern(node, None, None, None):
             if q.graph_name in merged and q.predicate.value in read:
                 quads.append(ox.Quad(q.subject, q.predicate, q.object))
-                if not isinstance(q.object, ox.Literal):
+                if isinstance(q.object, (ox.NamedNode, ox.BlankNode)):
                     pointed.add(q.object)
         return pointed
 

@@ -7,12 +7,14 @@ checked version asks the check's queries about the subjects of those graphs only
 in fresh processes, each beside the baseline of the same run (a bare pyoxigraph script that opens
 the store read-only and runs one query):
 
-* the build, then the first `exokg stats --graph DIR` after it ("after": the build's marker);
+* the build, then the first `exokg query ASK --graph DIR` after it ("after": the build's marker; the
+  ASK is the bare script's query), then `exokg stats --graph DIR`;
 * the same command once the marker is removed ("before": the full check, as every first command
   paid before this change);
 * `exokg load` of a renamed copy of ``--load`` triples (``make_scale_fixture.py --graph``; its
-  restricted check is part of it), the restricted check alone, and the first `stats` after the
-  load, then again without the marker (the full check on the merged store);
+  restricted check is part of it) beside a bare ``bulk_load`` of the same file into a fresh store,
+  the restricted check alone, and the first commands after the load, then again without the
+  marker (the full check on the merged store);
 * with ``--per-query``, each query of the full check on the merged store (seconds).
 
     python scripts/bench_check.py --sizes 1000000 [--load 100000] [--runs 3] [--per-query]
@@ -30,22 +32,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import EXOKG, ROOT, built_triples, make_tables, measure  # noqa: E402
+from bench_scale import EXOKG, RAW_LOAD, ROOT, built_triples, make_tables, measure  # noqa: E402
 
 PER_COPY = 13_900  # triples a copy of the curated tables adds (about; bench_scale.py --mode build measures it)
-BARE = """
+ASK = "ASK { ?x a <https://w3id.org/exokg/ontology/Assertion> }"
+BARE = f"""
 import sys, pyoxigraph as ox
 store = ox.Store.read_only(sys.argv[1])
-print(store.query("ASK { ?x a <https://w3id.org/exokg/ontology/Assertion> }"))
+print(store.query("{ASK}"))
 """
 RESTRICTED = """
 import sys, time
-from graph.graphcheck import first_offender, merged_graphs
+from graph.graphcheck import added_offender, merged_graphs
 from graph.store import open_store
 store = open_store(sys.argv[1])
 graphs = [g for g in merged_graphs(store) if g in sys.argv[2:]]
 start = time.perf_counter()
-print(first_offender(store, graphs) is None, len(graphs), time.perf_counter() - start)
+print(added_offender(store, graphs) is None, len(graphs), time.perf_counter() - start)
 """
 PER_QUERY = """
 import json, sys, time
@@ -67,9 +70,11 @@ def markers(folder: Path) -> list[Path]:
     return sorted(version.parent.glob(f"{version.name}.checked-*"))
 
 
-def first_stats(folder: Path, runs: int) -> list[float]:
-    """`exokg stats --graph folder`, ``runs`` fresh processes (the first is the first command)."""
-    return [round(measure([*EXOKG, "stats", "--graph", folder])[0], 2) for _ in range(runs)]
+def first_command(folder: Path, runs: int) -> list[float]:
+    """`exokg query ASK --graph folder` (the bare script's query), ``runs`` fresh processes (the
+    first is the first command), and `exokg stats --graph folder` once."""
+    asked = [round(measure([*EXOKG, "query", ASK, "--graph", folder])[0], 2) for _ in range(runs)]
+    return asked + [round(measure([*EXOKG, "stats", "--graph", folder])[0], 2)]
 
 
 def bare(folder: Path, runs: int) -> float:
@@ -77,11 +82,11 @@ def bare(folder: Path, runs: int) -> float:
     return round(statistics.median(measure([sys.executable, "-c", BARE, store])[0] for _ in range(runs)), 2)
 
 
-def unmarked_stats(folder: Path) -> float:
+def unmarked(folder: Path) -> float:
     """The first command on the same version without its marker: the full check (then marked again)."""
     for marker in markers(folder):
         marker.unlink()
-    return round(measure([*EXOKG, "stats", "--graph", folder])[0], 2)
+    return round(measure([*EXOKG, "query", ASK, "--graph", folder])[0], 2)
 
 
 def load_fixture(work: Path, triples: int) -> Path:
@@ -109,12 +114,14 @@ def bench(work: Path, size: int, load: int, runs: int, per_query: bool) -> dict:
     result: dict = {"target": size, "triples": built_triples(folder), "build_s": round(build_s, 2),
                     "build_marked": bool(markers(folder))}
     result["bare_after_build_s"] = bare(folder, runs)
-    result["stats_after_build_s"] = first_stats(folder, runs)
-    result["stats_after_build_unmarked_s"] = unmarked_stats(folder)
+    result["query_then_stats_after_build_s"] = first_command(folder, runs)
+    result["query_after_build_unmarked_s"] = unmarked(folder)
     fixture = load_fixture(work, load)
     result["load_triples"] = sum(1 for _ in open(fixture, encoding="utf-8"))
     load_s, _ = measure([*EXOKG, "load", fixture, "--graph", folder])
     result["load_s"], result["load_marked"] = round(load_s, 2), bool(markers(folder))
+    raw_s, _ = measure([sys.executable, "-c", RAW_LOAD, work / "raw-load", fixture])
+    result["raw_bulk_load_s"] = round(raw_s, 2)
     done = subprocess.run([sys.executable, "-c", "import sys; from graph.load import slug; from graph.store import "
                            "GRAPH_BASE, file_digest; from pathlib import Path; p = Path(sys.argv[1]); "
                            "print(GRAPH_BASE + slug(p, file_digest(p)))", fixture],
@@ -124,8 +131,8 @@ def bench(work: Path, size: int, load: int, runs: int, per_query: bool) -> dict:
     result["restricted_check_s"], result["restricted_clean"] = round(float(seconds), 2), clean == "True"
     assert graphs == "1", "the loaded graph is not in the store"
     result["bare_after_load_s"] = bare(folder, runs)
-    result["stats_after_load_s"] = first_stats(folder, runs)
-    result["stats_after_load_unmarked_s"] = unmarked_stats(folder)
+    result["query_then_stats_after_load_s"] = first_command(folder, runs)
+    result["query_after_load_unmarked_s"] = unmarked(folder)
     if per_query:
         timed = json.loads(subprocess.run([sys.executable, "-c", PER_QUERY, folder], check=True, capture_output=True,
                                           text=True, cwd=ROOT).stdout)

@@ -103,6 +103,7 @@ BREAKS = {
     "second relation": (f"{ASSERTION} <{RDF}predicate> <{EXO}noSuchRelation> .", "rdf:predicate"),
     "object not an entity": (f"<https://example.org/a1> a <{EXO}Assertion> ; <{RDF}object> <https://example.org/x> .",
                              "https://example.org/a1"),
+    "blank assertion": (f"[] a <{EXO}Assertion> ; <{RDF}object> <https://example.org/x> .", "rdf:predicate"),
 }
 
 
