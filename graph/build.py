@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -38,6 +39,9 @@ from .ontology import load_ontology
 from .rdf import check_writable, curation_lines, escape_controls, new_graph
 from .identifiers import prefix_records
 from .vocab import BASE, DATASET, EXO, PREFIXES
+
+if TYPE_CHECKING:
+    from .storage import BeforePublish
 
 DATASET_IRI = DATASET["exokg"]
 OUTPUT_FILES = ("exokg.ttl", "exokg.nt", "exokg.jsonld", "void.ttl")
@@ -330,10 +334,11 @@ def build_graph(data: Path | str | None = None) -> tuple[Graph, Curation]:
 
 
 def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
-          all_formats: bool = False) -> BuildResult:
+          all_formats: bool = False, before_publish: BeforePublish | None = None) -> BuildResult:
     """Check the curated tables, stream the graph into the store and (when ``out_dir`` is given)
     write the store and the files; Turtle and JSON-LD only up to :data:`TEXT_FORMATS_MAX_TRIPLES`
-    triples unless ``all_formats``."""
+    triples unless ``all_formats``. ``before_publish`` is :func:`graph.storage.writable_store`'s
+    (the command line passes :func:`graph.graphcheck.vouch_build`)."""
     curation = load_curation(data)
     digest = data_digest(data)
     target = Path(out_dir) if out_dir is not None else None
@@ -365,7 +370,7 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
         else:
             from .storage import write_build_store
 
-            write_build_store(target, write)  # the store first: a failure keeps the old one
+            write_build_store(target, write, before_publish=before_publish)  # the store first: a failure keeps the old one
             write_atomically(target, outputs, moved={"exokg.nt": work / "exokg.nt"},
                              remove=[name for name in OUTPUT_FILES if name not in outputs and name != "exokg.nt"])
     finally:

@@ -20,6 +20,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from .errors import LoadError
+from .graphcheck import vouch_load
 from .store import GRAPH_BASE, file_digest, writable_store
 
 FORMATS = {
@@ -172,7 +173,9 @@ def load(files: list[Path | str], build_dir: Path | str) -> list[Loaded]:
         if not Path(file).is_file():
             raise LoadError(f"{file} does not exist or is not a file. Fix: give the path of an RDF file")
         file_format(Path(file))
-    with writable_store(build_dir) as store:
+    added: list[str] = []  # the --graph check of the new version asks about these graphs only
+    with writable_store(build_dir, before_publish=vouch_load(added)) as store:
         results = [load_file(store, file) for file in files]
+        added.extend(r.graph for r in results if not r.skipped)
         del store
     return results

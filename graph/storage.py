@@ -98,21 +98,27 @@ def _sweep(versions: Path, keep: Path | None) -> None:
             entry.unlink(missing_ok=True)
 
 
+# Called with (new store, previous version or None, new version) when a writer is done, before the
+# new version is published: what the upper layers keep beside it (the --graph check's marker).
+BeforePublish = Callable[[ox.Store, Path | None, Path], None]
+
+
 @contextmanager
-def writable_store(build_dir: Path | str, *, fresh: bool = False):
+def writable_store(build_dir: Path | str, *, fresh: bool = False, before_publish: BeforePublish | None = None):
     """A read-write store for the build folder ``build_dir``, published atomically on success.
 
     It starts as a copy of the current store (empty with ``fresh=True`` or when there is none);
     when the block ends without an exception it is flushed and ``DIR/store`` is pointed at it,
     else it is thrown away and the current store stays as it was. Writers are serialised by a
-    lock. Drop every reference to the yielded store when the block ends.
+    lock. Drop every reference to the yielded store when the block ends. ``before_publish`` runs
+    when the block is done, before the new version is published.
     """
-    with _new_version(build_dir, fresh) as (store, _previous):
+    with _new_version(build_dir, fresh, before_publish) as (store, _previous):
         yield store
 
 
 @contextmanager
-def _new_version(build_dir: Path | str, fresh: bool):
+def _new_version(build_dir: Path | str, fresh: bool, before_publish: BeforePublish | None = None):
     import shutil
 
     build_dir = Path(build_dir)
@@ -135,6 +141,8 @@ def _new_version(build_dir: Path | str, fresh: bool):
                              f"Fix: check that {build_dir} is writable and not full") from None
         try:
             yield store, current
+            if before_publish is not None:
+                before_publish(store, current, target)
             store.flush()
         except BaseException:
             del store
@@ -145,7 +153,8 @@ def _new_version(build_dir: Path | str, fresh: bool):
         _sweep(versions, target)
 
 
-def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], None]], bytes]) -> None:
+def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], None]], bytes], *,
+                      before_publish: BeforePublish | None = None) -> None:
     """Publish a new store for a build: the build's N-Triples and the ontology in the default
     graph, its VoID description in its named graph, and every graph that ``exokg load`` had added
     to the previous store, carried over.
@@ -154,10 +163,11 @@ def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], N
     to ``feed`` is bulk-loaded by a second thread (pyoxigraph releases the GIL while loading, so
     making the next file and loading this one overlap); it returns the description (Turtle). The
     store is published only when both are done; an error in either leaves the previous store.
+    ``before_publish`` is :func:`writable_store`'s.
     """
     import queue
 
-    with _new_version(build_dir, fresh=True) as (store, previous):
+    with _new_version(build_dir, True, before_publish) as (store, previous):
         files: queue.Queue[Path | None] = queue.Queue()
         failures: list[BaseException] = []
 

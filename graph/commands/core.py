@@ -24,8 +24,9 @@ def build_command(out_dir: Path, data_dir: Path | None, all_formats: bool):
     """Check the curated tables and write the store, N-Triples, a VoID description, and Turtle and
     JSON-LD (up to 100,000 triples, or with --all-formats)."""
     from ..build import TEXT_FORMATS_MAX_TRIPLES, build
+    from ..graphcheck import vouch_build
 
-    result = build(out_dir, data_dir, all_formats=all_formats)
+    result = build(out_dir, data_dir, all_formats=all_formats, before_publish=vouch_build)
     for name, size in result.sizes.items():
         click.echo(f"wrote {out_dir / name} ({size:,} bytes)")
     if "exokg.ttl" not in result.sizes:

@@ -20,14 +20,17 @@ BUILD_OPTION = click.option("--graph", "build_dir", type=click.Path(file_okay=Fa
 
 # ---- SWAP POINT: the one helper that opens a build folder's on-disk store for load/import. ----
 def build_store(build_dir: Path):
-    """A read-write copy of DIR's store (graph/storage.py), published only when the import succeeds."""
+    """A read-write copy of DIR's store (graph/storage.py), published only when the import succeeds.
+    An import writes only its own named graph, which the --graph check does not read (imported
+    graphs are not merged into questions), so a version that passed the check passes again."""
+    from ..graphcheck import vouch_load
     from ..storage import writable_store
 
     build_dir = Path(build_dir)
     if not (build_dir / "store").exists():
         raise GraphNotFoundError(f"{build_dir} is not a build folder (no store). "
                                  f"Fix: run `exokg build --out {build_dir}` first")
-    return writable_store(build_dir)
+    return writable_store(build_dir, before_publish=vouch_load([]))
 
 
 @click.command("import")

@@ -21,16 +21,13 @@ def _checked_graph(_ctx, _param, value: Path | None) -> Path | None:
 
 
 def check_once(source: Path | None) -> None:
-    """Run the --graph check on ``source`` unless this store version has passed it already; raises
-    GraphContentError, naming the graph, for a foreign or partial graph."""
-    import os
+    """Run the --graph check on ``source`` unless this store version has passed it already (a build
+    or a load may have marked it so: :mod:`graph.graphcheck`); raises GraphContentError, naming the
+    graph, for a foreign or partial graph."""
+    from ..graphcheck import check_graph, checked
+    from ..store import store_stamp
 
-    from ..entities import view_code
-    from ..graphcheck import check_graph
-    from ..store import cached_beside, store_stamp
-
-    check_code = os.path.join(os.path.dirname(os.path.dirname(__file__)), "graphcheck.py")
-    cached_beside(store_stamp(source), "checked", (view_code(), check_code), lambda: check_graph(source), plain=True)
+    checked(store_stamp(source), lambda: check_graph(source))
 
 
 GRAPH_HELP = "Build folder (its store) or .nt/.ttl file (default: the packaged data, built once into the cache)."
