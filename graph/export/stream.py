@@ -87,10 +87,10 @@ def work_folder(folder: Path, name: str) -> Iterator[Path]:
 
 def _unwritable(quad, fmt: str, pattern=UNWRITABLE) -> str | None:
     """The error message for a value of ``quad`` that ``pattern`` finds, or None."""
-    for term in (quad.subject, quad.predicate, quad.object):
+    for position, term in enumerate((quad.subject, quad.predicate, quad.object)):
         found = pattern.search(term.value)
         if found:
-            where = (f"the object of {quad.subject} {quad.predicate}" if term is quad.object
+            where = (f"the object of {quad.subject} {quad.predicate}" if position == 2
                      else f"the IRI <{term.value!r}>")
             return (f"{where} (a file loaded into the build) holds {character_name(found.group())}, which {fmt} "
                     "cannot carry. Fix: remove the character from the file, and load it into a fresh build "
