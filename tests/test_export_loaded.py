@@ -228,3 +228,81 @@ def export_result(folder: Path):
     from types import SimpleNamespace
 
     return SimpleNamespace(folder=folder, files={"edges.csv": 0})
+
+
+def in_memory_source(folder: Path):
+    """The build at ``folder`` as the in-memory writers see it: the review's graph merged with every
+    loaded quad in one rdflib graph, and the loaded quads in their named graphs for TriG and N-Quads
+    (handed over as an imported part, which those writers sort in with the review's graphs)."""
+    from graph.export.imported import ImportedPart, SourcedExport
+    from graph.export.loaded import triple
+    from graph.remote import loaded_quads
+
+    source = load_source(folder)
+    quads = tuple(loaded_quads(folder))
+    merged = Graph()
+    for prefix, namespace in source.graph.namespaces():
+        merged.bind(prefix, namespace)
+    merged += source.graph
+    for quad in quads:
+        merged.add(triple(quad))
+    return (SourcedExport(graph=merged, version=source.version, issued=source.issued, origin=source.origin),
+            SourcedExport(graph=source.graph, version=source.version, issued=source.issued, origin=source.origin,
+                          imported=ImportedPart(quads=quads)))
+
+
+def test_streamed_rdf_formats_give_what_the_in_memory_writers_give(loaded):
+    """N-Triples, N-Quads, TriG and RDF/XML are written from sorted runs of the store's loaded
+    graphs, not from one in-memory graph, yet their bytes are those of the in-memory writers;
+    Turtle and JSON-LD are written by other serialisers than before, so their bytes differ, but
+    they hold the same graph."""
+    from graph.export import rdf
+
+    merged, quads = in_memory_source(loaded["folder"])
+    exports = loaded["exports"]
+    assert data_path(exports["ntriples"]).read_bytes() == rdf.write_ntriples(merged)
+    assert data_path(exports["rdfxml"]).read_bytes() == rdf.write_rdfxml(merged)
+    assert data_path(exports["nquads"]).read_bytes() == rdf.write_nquads(quads)
+    assert data_path(exports["trig"]).read_bytes() == rdf.write_trig(quads)
+    for name, writer in (("turtle", rdf.write_turtle), ("jsonld", rdf.write_jsonld)):
+        expected = Graph()
+        expected.parse(data=writer(merged), format=TRIPLE_FORMATS[name])
+        assert isomorphic(parsed(data_path(exports[name]), TRIPLE_FORMATS[name]), expected), name
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_output_name_the_file_system_refuses_leaves_nothing(loaded, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    code, stdout, err = run_cli(capsys, "export", "--format", "ntriples", "--graph", str(loaded["folder"]),
+                                "--out", str(out / ("x" * 250 + ".nt")))
+    assert code != 0 and stdout == ""
+    assert err.startswith("error: cannot write") and "Fix: choose a writable --out" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert leftovers(out) == []
+
+
+def test_a_loaded_value_the_format_cannot_carry_leaves_no_half_file(loaded, tmp_path, capsys):
+    """A loaded literal with a control character RDF/XML has no way to write: the export stops with
+    one line, the file already at --out keeps its bytes, and no working file stays behind; N-Triples
+    carries it (escaped)."""
+    folder = tmp_path / "build"
+    shutil.copytree(loaded["folder"], folder, symlinks=True)
+    odd = tmp_path / "odd.nt"
+    odd.write_text(f'<{EX}s9> <{EX}p> "bell\\u0007" .\n', encoding="utf-8")
+    load([odd], folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "exokg.rdf").write_bytes(b"an earlier export")
+    code, stdout, err = run_cli(capsys, "export", "--format", "rdfxml", "--graph", str(folder),
+                                "--out", str(out / "exokg.rdf"))
+    assert code != 0 and stdout == ""
+    assert err.startswith("error: the object of <http://example.org/mine/s9> <http://example.org/mine/p>")
+    assert "RDF/XML cannot carry" in err and "Fix:" in err and len(err.strip().splitlines()) == 1
+    assert leftovers(out) == ["exokg.rdf"] and (out / "exokg.rdf").read_bytes() == b"an earlier export"
+    result = export("ntriples", out / "exokg.nt", folder)
+    assert f'<{EX}s9> <{EX}p> "bell\\u0007" .'.encode() in data_path(result).read_bytes().splitlines()
+    assert leftovers(out) == ["exokg.nt", "exokg.nt.dataset.ttl", "exokg.rdf"]

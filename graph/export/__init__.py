@@ -6,7 +6,9 @@ writes ``PATH`` (default ``exokg<suffix>``) and ``PATH.dataset.ttl`` beside it; 
 (no suffix) writes its files and ``dataset.ttl`` into the folder ``PATH`` (default
 ``exokg-<name>``). Everything is serialised in memory first and then written with
 :func:`graph.build.write_atomically`, so an error leaves no half-written output, and the bytes
-depend only on the data (never on the clock or hash seeds).
+depend only on the data (never on the clock or hash seeds). A build folder with files added by
+``exokg load`` is written as a stream instead (:mod:`graph.export.stream`): into a working folder
+beside the output, then renamed into place, with the same guarantees.
 
 >>> sorted(FORMATS) == sorted(FORMAT_NAMES)
 True
@@ -17,6 +19,7 @@ graph.errors.FormatError: unknown export format 'yaml'. Fix: use one of turtle, 
 """
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -33,6 +36,7 @@ from .kgx import write_kgx
 from .neo4j import write_neo4j
 from .rdf import write_jsonld, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
 from .source import ExportSource, from_graph, load_source
+from .stream import WRITERS as STREAM_WRITERS, merge, streamed, work_folder
 
 __all__ = ["FORMATS", "FORMAT_NAMES", "ExportError", "ExportFormat", "ExportResult", "ExportSource", "FormatError",
            "export", "from_graph", "get_format", "load_source", "render"]
@@ -127,10 +131,35 @@ def render(fmt: ExportFormat | str, source: ExportSource, out_name: str | None =
     """Every file of the export, by name (relative to its folder), dataset description included."""
     fmt = get_format(fmt) if isinstance(fmt, str) else fmt
     out_name = out_name or fmt.default_out().name
+    if streamed(source):  # written to disk as a stream (graph/export/stream.py), read back here
+        with tempfile.TemporaryDirectory() as folder:
+            written = _write_streamed(fmt, source, Path(folder), out_name)
+            return {name: (Path(folder) / name).read_bytes() for name in written}
     data = fmt.writer(source)
     files: dict[str, bytes] = dict(data) if isinstance(data, dict) else {out_name: data}
     files[description_name(fmt, out_name)] = to_turtle(dataset_description(source, fmt, files))
     return files
+
+
+def _write_streamed(fmt: ExportFormat, source: ExportSource, folder: Path, out_name: str) -> dict[str, int]:
+    """Write the export of a build with loaded files into ``folder`` (graph/export/stream.py): the
+    merged graph goes through sorted runs in a working folder there, the RDF formats are written from
+    them as streams, and every file is renamed into place at the end; file name -> bytes written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with work_folder(folder, out_name) as work:
+        merged = merge(source, work, fmt.name)
+        files: dict[str, bytes | Path]
+        if fmt.name in STREAM_WRITERS:
+            files = {out_name: STREAM_WRITERS[fmt.name](source, merged, work)}
+        else:
+            data = fmt.writer(source)
+            files = dict(data) if isinstance(data, dict) else {out_name: data}
+        description = dataset_description(source, fmt, files, void=merged.void())
+        files[description_name(fmt, out_name)] = to_turtle(description)
+        sizes = {name: len(c) if isinstance(c, bytes) else c.stat().st_size for name, c in files.items()}
+        write_atomically(folder, {n: c for n, c in files.items() if isinstance(c, bytes)},
+                         moved={n: c for n, c in files.items() if isinstance(c, Path)})
+    return sizes
 
 
 @dataclass(frozen=True)
@@ -178,16 +207,20 @@ def export(fmt: ExportFormat | str, out: Path | str | None = None,
     src = source if isinstance(source, ExportSource) else with_loaded(load_source(source), source)
     if sources is not None:
         src = with_sources(src, None if isinstance(source, ExportSource) else source, fmt.name, sources)
-    files = render(fmt, src, out.name)
     folder = out if fmt.folder else out.parent
     try:
-        write_atomically(folder, files)
+        if streamed(src):
+            sizes = _write_streamed(fmt, src, folder, out.name)
+        else:
+            files = render(fmt, src, out.name)
+            write_atomically(folder, files)
+            sizes = {name: len(content) for name, content in files.items()}
     except OSError as err:
         raise ExportError(f"cannot write {folder / (err.filename or '')}: {err.strerror or err}. "
                           "Fix: choose a writable --out") from None
     dropped = src.view.dropped if fmt.loses else {}
     loaded = getattr(src, "loaded", None)
-    return ExportResult(format=fmt, folder=folder, files={name: len(content) for name, content in files.items()},
+    return ExportResult(format=fmt, folder=folder, files=sizes,
                         dropped=dropped, loaded=tuple(g.title for g in loaded.graphs) if loaded is not None else ())
 
 

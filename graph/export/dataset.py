@@ -10,6 +10,7 @@ graph and the file's description (name, SHA-256, size, media type, triple count)
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -37,13 +38,28 @@ def media_type(name: str) -> tuple[str, bool]:
     return MEDIA_TYPES.get(suffix, ("application/octet-stream", True))
 
 
-def dataset_description(source, fmt, files: dict[str, bytes]) -> Graph:
-    """VoID + DCAT for ``source`` exported as ``fmt`` (an ExportFormat) into ``files``."""
+def size_and_digest(content: bytes | Path) -> tuple[int, str]:
+    """The byte size and SHA-256 (hex) of a file's content, or of a file written to disk (read in blocks)."""
+    if isinstance(content, bytes):
+        return len(content), hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256()
+    with open(content, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return content.stat().st_size, digest.hexdigest()
+
+
+def dataset_description(source, fmt, files: dict[str, bytes] | dict[str, bytes | Path], void: Graph | None = None
+                        ) -> Graph:
+    """VoID + DCAT for ``source`` exported as ``fmt`` (an ExportFormat) into ``files`` (contents, or
+    paths of files already written); ``void`` replaces ``source.void`` (a streamed export counts the
+    merged graph as it writes it: graph/export/stream.py)."""
     ds = DATASET_IRI
     graph = new_graph()
-    for prefix, namespace in source.void.namespaces():
+    void = source.void if void is None else void
+    for prefix, namespace in void.namespaces():
         graph.bind(prefix, namespace)
-    for triple in source.void:
+    for triple in void:
         graph.add(triple)
     loaded = getattr(source, "loaded", None)
     if loaded is not None and loaded.graphs:  # the files added with `exokg load` (graph/export/loaded.py)
@@ -67,7 +83,7 @@ def dataset_description(source, fmt, files: dict[str, bytes]) -> Graph:
 
     loss = "; ".join(fmt.loses) if fmt.loses else "Carries every triple of the graph."
     for name in sorted(files):
-        content = files[name]
+        size, sha256 = size_and_digest(files[name])
         dist = URIRef(f"{ds}/distribution/{fmt.name}/{quote(name, safe='')}")
         checksum = URIRef(f"{dist}/sha256")
         mime, registered = media_type(name)
@@ -80,11 +96,11 @@ def dataset_description(source, fmt, files: dict[str, bytes]) -> Graph:
             graph.add((dist, DCAT.mediaType, URIRef(IANA + mime)))
         graph.add((dist, DCTERMS.conformsTo, URIRef(fmt.spec)))
         graph.add((dist, DCTERMS.license, URIRef(str(graph.value(ds, DCTERMS.license)))))
-        graph.add((dist, DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)))
+        graph.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         graph.add((dist, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary)))
+        graph.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
         if source.issued is not None:
             graph.add((dist, DCTERMS.issued, Literal(source.issued.isoformat(), datatype=XSD.date)))
     return graph

@@ -62,14 +62,15 @@ class ImportedPart:
 @dataclass
 class SourcedExport(ExportSource):
     """An export of the review together with imported sources (:class:`ImportedPart`) and the files
-    loaded into the build folder (:class:`graph.export.loaded.LoadedPart`, already merged into ``graph``)."""
+    loaded into the build folder (:class:`graph.export.loaded.LoadedPart`, read from the store when
+    written; ``graph`` is the review's)."""
 
     imported: ImportedPart = field(default_factory=ImportedPart)
     loaded: LoadedPart = field(default_factory=LoadedPart)
 
     @cached_property
     def view(self) -> GraphView:
-        base = self.loaded.carried(super().view)
+        base = self.loaded.view(self.graph, self.origin) if self.loaded.graphs else super().view
         known = {n.iri for n in base.nodes}
         nodes = base.nodes + tuple(n for n in self.imported.nodes if n.iri not in known)
         dropped = dict(base.dropped)
@@ -88,10 +89,10 @@ def provenance(source: ExportSource, edge: Edge) -> tuple[str, str, str]:
 
 
 def quads(source: ExportSource) -> tuple[ox.Quad, ...]:
-    """The quads an export adds to the review's graphs: each loaded file's and imported source's, in
-    its own named graph (none for the review alone)."""
-    imported, loaded = getattr(source, "imported", None), getattr(source, "loaded", None)
-    return (*(loaded.quads() if loaded is not None else ()), *(imported.quads if imported is not None else ()))
+    """The quads an export adds to the review's graphs from imported sources, each in its own named
+    graph (none for the review alone; the loaded files' are streamed: graph/export/stream.py)."""
+    imported = getattr(source, "imported", None)
+    return imported.quads if imported is not None else ()
 
 
 def curated_graph(source: ExportSource) -> Graph:

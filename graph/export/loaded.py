@@ -14,14 +14,17 @@ the curated graph merged with those graphs, and so does an export:
   file it came from (:attr:`LoadedPart.labels`); the other loaded triples are left out and counted,
   one warning per file, and the files' descriptions go into the export's dataset description.
 
-The triples are read by :func:`graph.remote.loaded_quads`, the reader ``exokg push`` sends them
-with.
+The loaded triples are never held in memory as a whole: they stay in the build folder's store
+and are read graph by graph while the files are written (:mod:`graph.export.stream`), so an
+export of a multi-million-triple loaded file runs in bounded memory.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -29,10 +32,11 @@ from rdflib.namespace import RDF
 
 from ..rdf import new_graph
 from ..storage import GRAPH_BASE
+from ..store import LOADED_GRAPH_PREFIX, open_store
 from ..vocab import EXO
 from .errors import ExportError
 from .source import ExportSource
-from .view import GraphView
+from .view import GraphView, build_view
 
 LOADED_LEVEL = "from a loaded file"  # the knowledge level of a loaded file's edges (the review's: "from this review")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -45,11 +49,12 @@ ABOUT = "triples about "  # how graph/view.py counts the triples on a resource i
 
 @dataclass(frozen=True)
 class LoadedGraph:
-    """One loaded file: the IRI of its graph, the file's name and every quad of the graph."""
+    """One loaded file: the IRI of its graph, the file's name and its description (the quads about
+    the graph and its checksum); the other quads stay in the store (:meth:`LoadedPart.quads`)."""
 
     iri: str
     title: str
-    quads: tuple[ox.Quad, ...]
+    description: tuple[ox.Quad, ...] = ()
 
     @property
     def name(self) -> str:
@@ -61,34 +66,44 @@ class LoadedGraph:
         """The resources of the file's description (graph/load.py): its graph and its checksum."""
         return frozenset({self.iri, self.iri + "/sha256"})
 
-    def description(self) -> list[ox.Quad]:
-        return [q for q in self.quads if _value(q.subject) in self.described]
-
     def digest(self) -> str:
-        found = next((_value(q.object) for q in self.quads
+        found = next((_value(q.object) for q in self.description
                       if _value(q.subject) == self.iri and q.predicate.value == IDENTIFIER), None)
         return found or self.iri
 
 
 @dataclass(frozen=True)
 class LoadedPart:
-    """The loaded files of an export, with the review's graph alone and each loaded edge's label."""
+    """The loaded files of an export: the store that holds them (read graph by graph, never all at
+    once), the review's graph alone and each loaded edge's label."""
 
     graphs: tuple[LoadedGraph, ...] = ()
-    curated: Graph | None = None  # the review's graph without the loaded files (TriG/N-Quads split it)
+    curated: Graph | None = None  # the review's graph (the export source's graph)
     labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # assertion IRI -> provenance
+    store: ox.Store | None = field(default=None, repr=False, compare=False)  # the build folder's store
 
-    def quads(self) -> list[ox.Quad]:
-        return [q for g in self.graphs for q in g.quads]
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the loaded graphs, graph after graph in the order of their names (a stream)."""
+        if self.store is None:
+            return
+        for loaded in self.graphs:
+            yield from self.store.quads_for_pattern(None, None, None, ox.NamedNode(loaded.iri))
 
     def description(self, dataset: URIRef) -> Graph:
         """``dataset prov:wasDerivedFrom`` each file's graph, and the files' descriptions."""
         graph = new_graph()
         for loaded in self.graphs:
             graph.add((dataset, PROV.wasDerivedFrom, URIRef(loaded.iri)))
-            for quad in loaded.description():
+            for quad in loaded.description:
                 graph.add(triple(quad))
         return graph
+
+    def view(self, curated: Graph, origin: str) -> GraphView:
+        """The view of the curated graph merged with the loaded graphs, read from an in-memory
+        pyoxigraph store (no rdflib graph of the loaded triples), with what it leaves out of the
+        loaded files counted once per file (:meth:`carried`)."""
+        return self.carried(build_view(curated, origin, extra=(ox.Quad(q.subject, q.predicate, q.object)
+                                                               for q in self.quads())))
 
     def carried(self, view: GraphView) -> GraphView:
         """``view`` (read from the merged graph) with what it left out of the loaded files counted once
@@ -102,7 +117,8 @@ class LoadedPart:
         per_file: dict[str, int] = {}
         for loaded in self.graphs:
             count = 0
-            for quad in loaded.quads:
+            quads = self.store.quads_for_pattern(None, None, None, ox.NamedNode(loaded.iri)) if self.store else ()
+            for quad in quads:
                 subject = _value(quad.subject)
                 key = ABOUT + subject
                 if subject in loaded.described:
@@ -143,51 +159,40 @@ def triple(quad: ox.Quad) -> tuple:
     return term(quad.subject), term(quad.predicate), term(quad.object)
 
 
-def read_loaded(graph_source: Path | str | None) -> tuple[LoadedGraph, ...]:
-    """The files loaded into the build folder ``graph_source``, in the order of their graphs' names."""
-    from ..remote import loaded_quads
-
-    grouped: dict[str, list[ox.Quad]] = {}
-    for quad in loaded_quads(graph_source):
-        grouped.setdefault(str(quad.graph_name.value), []).append(quad)
+def read_loaded(store: ox.Store | None) -> tuple[LoadedGraph, ...]:
+    """The files loaded into the build folder's ``store``, in the order of their graphs' names, each
+    with its description (the other quads are read when written: :meth:`LoadedPart.quads`)."""
+    if store is None:
+        return ()
     out = []
-    for iri, quads in grouped.items():
-        title = next((_value(q.object) for q in quads if _value(q.subject) == iri and q.predicate.value == TITLE),
+    for named in sorted((g for g in store.named_graphs()
+                         if isinstance(g, ox.NamedNode) and g.value.startswith(LOADED_GRAPH_PREFIX)), key=str):
+        iri = named.value
+        description = tuple(q for subject in (iri, iri + "/sha256")
+                            for q in store.quads_for_pattern(ox.NamedNode(subject), None, None, named))
+        title = next((_value(q.object) for q in description if _value(q.subject) == iri and q.predicate.value == TITLE),
                      iri.removeprefix(GRAPH_BASE))
-        out.append(LoadedGraph(iri=iri, title=title, quads=tuple(quads)))
-    return tuple(sorted(out, key=lambda g: g.iri))
+        out.append(LoadedGraph(iri=iri, title=title, description=description))
+    return tuple(out)
 
 
 def with_loaded(source: ExportSource, graph_source: Path | str | None) -> ExportSource:
-    """``source`` (the curated graph of the build folder ``graph_source``) merged with the files
-    loaded there; ``source`` itself when none was (so its export is byte-identical to before)."""
+    """``source`` (the curated graph of the build folder ``graph_source``) with the files loaded
+    there (kept in the store, streamed when written: graph/export/stream.py); ``source`` itself
+    when none was (so its export is byte-identical to before)."""
     from .imported import SourcedExport
 
-    graphs = read_loaded(graph_source)
+    store = open_store(graph_source) if graph_source is not None and Path(graph_source).is_dir() else None
+    graphs = read_loaded(store)
     if not graphs:
         return source
-    merged = new_graph()
-    for t in source.graph:
-        merged.add(t)
-    for loaded in graphs:
-        for quad in loaded.quads:
-            merged.add(triple(quad))
-    # rdflib's Turtle writer makes up a prefix (ns1, ns2 ...) for each namespace of a predicate it
-    # has none for, numbered in the order it meets them, which varies between runs: number them here,
-    # in the order of the IRIs, so the same data gives the same bytes
-    for predicate in sorted({quad.predicate.value for loaded in graphs for quad in loaded.quads}):
-        try:
-            merged.namespace_manager.compute_qname(predicate, generate=True)
-        except Exception:  # an IRI rdflib cannot split into a prefix and a name is written in full
-            continue
     reviews = {str(a) for a in source.graph.subjects(RDF.type, EXO.Assertion)}
     labels: dict[str, tuple[str, str, str]] = {}
     for loaded in graphs:
-        for quad in loaded.quads:
-            if (quad.predicate == TYPE and quad.object == ASSERTION
-                    and _value(quad.subject) not in reviews):  # the review's own assertions stay the review's
+        for quad in cast(ox.Store, store).quads_for_pattern(None, TYPE, ASSERTION, ox.NamedNode(loaded.iri)):
+            if _value(quad.subject) not in reviews:  # the review's own assertions stay the review's
                 labels.setdefault(_value(quad.subject), (loaded.name, LOADED_LEVEL, f"loaded from {loaded.title}"))
     digest = hashlib.sha256("\n".join(sorted(g.digest() for g in graphs)).encode("utf-8")).hexdigest()
-    return SourcedExport(graph=merged, version=f"{source.version}.load.{digest[:12]}", issued=source.issued,
+    return SourcedExport(graph=source.graph, version=f"{source.version}.load.{digest[:12]}", issued=source.issued,
                          origin=f"{source.origin} + loaded {', '.join(g.title for g in graphs)}",
-                         loaded=LoadedPart(graphs=graphs, curated=source.graph, labels=labels))
+                         loaded=LoadedPart(graphs=graphs, curated=source.graph, labels=labels, store=store))

@@ -13,6 +13,7 @@ references' numbers and IRIs (see docs/export.md, "Loss report").
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
@@ -38,10 +39,12 @@ def pyoxigraph_term(term) -> Any:
     raise ExportError(f"the graph holds {term!r}, which is not an RDF term. Fix: rebuild it with `exokg build`")
 
 
-def build_view(graph: Graph, origin: str = "graph") -> GraphView:
-    """The view of an rdflib graph (the data alone), with what it does not carry counted."""
+def build_view(graph: Graph, origin: str = "graph", extra: Iterable[ox.Quad] = ()) -> GraphView:
+    """The view of an rdflib graph (the data alone) merged with the default-graph quads ``extra``
+    (the loaded files, streamed from the build's store), with what it does not carry counted."""
     store = ox.Store()
     store.extend(ox.Quad(pyoxigraph_term(s), pyoxigraph_term(p), pyoxigraph_term(o)) for s, p, o in graph)
+    store.extend(extra)
     view = read_view(store, origin, count_dropped=True)
     for node in view.nodes:
         if any(SEPARATOR in synonym for synonym in node.synonyms):
