@@ -1,7 +1,7 @@
 """Build: curated tables -> checked model -> a stream of triples -> store and files.
 
 The checked model becomes N-Triples lines one at a time (:func:`graph.rdf.curation_lines`); they
-are sorted in bounded runs on disk, each run handed to the store's bulk loader (in a thread, while
+are sorted in bounded runs on disk, each run handed to the store's bulk loaders (two threads, while
 the next run is made), and the runs are merged into the sorted, repeat-free ``exokg.nt`` while
 counting what the VoID description says. No graph is held in memory, so peak memory grows with
 the curated model, not with the triples. Turtle and JSON-LD (rdflib's writers, which hold the
