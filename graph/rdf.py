@@ -93,7 +93,7 @@ def nt_iri(value: str) -> str:
     >>> nt_iri("https://w3id.org/exokg/entity/miR-522")
     '<https://w3id.org/exokg/entity/miR-522>'
     """
-    found = _IRI_FORBIDDEN.search(value) or UNWRITABLE.search(value)
+    found = _IRI_FORBIDDEN.search(value) or (None if value.isascii() else UNWRITABLE.search(value))
     if found:
         raise UnwritableValueError(f"the IRI <{value!r}> holds {character_name(found.group())}, which N-Triples "
                                    "cannot carry. Fix: correct the identifier (CURIE, PMID or DOI) in the curated tables")

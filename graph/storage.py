@@ -26,6 +26,10 @@ LOCK = ".store.lock"
 GRAPH_BASE = "https://w3id.org/exokg/graph/"
 DESCRIPTION_GRAPH = ox.NamedNode(GRAPH_BASE + "exokg")
 DATASET_IRI = ox.NamedNode("https://w3id.org/exokg/dataset/exokg")
+# Threads that bulk-load a build's files into its store at the same time (RocksDB ingests the
+# table files of concurrent bulk loads safely; each load is one thread, so two use both cores
+# once the Python side is done making the files).
+LOADERS = 2
 
 
 def add_ontology(store: ox.Store) -> None:
@@ -160,9 +164,10 @@ def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], N
     to the previous store, carried over.
 
     ``write(feed)`` runs in the calling thread and makes the data: each N-Triples file it passes
-    to ``feed`` is bulk-loaded by a second thread (pyoxigraph releases the GIL while loading, so
-    making the next file and loading this one overlap); it returns the description (Turtle). The
-    store is published only when both are done; an error in either leaves the previous store.
+    to ``feed`` is bulk-loaded by one of :data:`LOADERS` threads (pyoxigraph releases the GIL while
+    loading, so making the next file and loading the ones before overlap, and once ``write`` is
+    done the files still queued load side by side); it returns the description (Turtle). The
+    store is published only when all are done; an error in any leaves the previous store.
     ``before_publish`` is :func:`writable_store`'s.
     """
     import queue
@@ -179,13 +184,16 @@ def write_build_store(build_dir: Path | str, write: Callable[[Callable[[Path], N
                     except BaseException as err:  # reported by the calling thread
                         failures.append(err)
 
-        loader = threading.Thread(target=load, name="exokg-bulk-load", daemon=True)
-        loader.start()
+        loaders = [threading.Thread(target=load, name=f"exokg-bulk-load-{n}", daemon=True) for n in range(LOADERS)]
+        for loader in loaders:
+            loader.start()
         try:
             description = write(files.put)
         finally:
-            files.put(None)
-            loader.join()
+            for _ in loaders:
+                files.put(None)
+            for loader in loaders:
+                loader.join()
         if failures:
             raise StoreError(f"the bulk load of the build's N-Triples failed: {' '.join(str(failures[0]).split())[:200]}. "
                              f"Fix: check that {build_dir} is writable and not full, then build again")

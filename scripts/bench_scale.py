@@ -18,7 +18,8 @@ the curated graph):
 ``--mode build`` measures the streaming build instead (issue 14, items 2 and 9): for each size, a
 folder of renamed copies of the curated tables (``make_scale_fixture.py --tables``) is built with
 ``exokg build --data``, against a bare ``Store(dir).bulk_load`` of the exokg.nt it wrote (seconds,
-triples/s, peak memory of each child); then store size on disk, cold ``resistance``, ``show``,
+triples/s, peak memory and CPU seconds of each child, the load average before and after;
+``--build-runs N`` alternates N of each and reports medians); then store size on disk, cold ``resistance``, ``show``,
 ``explain`` beside the bare script, ``path`` cold and warm, and ``validate`` (each child stopped
 after ``--timeout`` seconds and reported as such). ``--build-only-above N`` times only the build
 and its baseline for sizes over N triples.
@@ -53,7 +54,8 @@ except subprocess.TimeoutExpired:
 elapsed = time.perf_counter() - start
 if done.returncode:
     sys.exit(done.stderr)
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 RAW_LOAD = """
 import sys, pyoxigraph as ox
@@ -80,12 +82,28 @@ COMMANDS = {
 
 def measure(args: list[str], timeout: float = 0) -> tuple[float, float]:
     """(seconds, peak resident MB) of one child process; (inf, 0) when stopped after ``timeout`` s."""
+    seconds, megabytes, _ = measure_cpu(args, timeout)
+    return seconds, megabytes
+
+
+def measure_cpu(args: list[str], timeout: float = 0) -> tuple[float, float, float]:
+    """(seconds, peak resident MB, CPU seconds: user + system, all threads) of one child process."""
     env = {**os.environ, "BENCH_TIMEOUT": str(timeout)}
     out = subprocess.run([sys.executable, "-c", MEASURE, *map(str, args)], capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(f"failed: {' '.join(map(str, args))}\n{out.stderr}")
-    seconds, kilobytes = out.stdout.split()
-    return (math.inf, 0.0) if seconds == "timeout" else (float(seconds), int(kilobytes) / 1024)
+    seconds, kilobytes, *cpu = out.stdout.split()
+    if seconds == "timeout":
+        return math.inf, 0.0, math.inf
+    return float(seconds), int(kilobytes) / 1024, float(cpu[0])
+
+
+def load_average() -> float:
+    """The 1-minute load average (how busy the shared machine was), 0 where /proc is missing."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return 0.0
 
 
 def du(path: Path) -> int:
@@ -151,16 +169,23 @@ def built_triples(folder: Path) -> int:
 
 
 def bench_build_size(work: Path, size: int, per_copy: int, base_triples: int, runs: int, timeout: float,
-                     full: bool) -> dict:
+                     full: bool, build_runs: int = 1) -> dict:
     """The build of about ``size`` triples beside a bare bulk load of its N-Triples, then the
     commands on the built store."""
     copies = max(1, round((size - base_triples) / per_copy) + 1)
     tables = make_tables(work, copies)
     folder = work / f"built-{copies}"
-    build_s, build_mb = measure([*EXOKG, "build", "--data", tables, "--out", folder])
-    triples = built_triples(folder)
     raw_dir = work / f"raw-{copies}"
-    raw_s, raw_mb = measure([sys.executable, "-c", RAW_LOAD, raw_dir, folder / "exokg.nt"])
+    load_before = load_average()
+    builds, raws = [], []
+    for _ in range(build_runs):  # alternately, so that both meet the same load on a shared machine
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        builds.append(measure_cpu([*EXOKG, "build", "--data", tables, "--out", folder]))
+        raws.append(measure_cpu([sys.executable, "-c", RAW_LOAD, raw_dir, folder / "exokg.nt"]))
+    (build_s, build_mb, build_cpu), (raw_s, raw_mb, raw_cpu) = (
+        tuple(statistics.median(run[i] for run in runs) for i in range(3)) for runs in (builds, raws))
+    triples = built_triples(folder)
     store = (folder / "store").resolve()
     result: dict = {
         "target": size, "copies": copies, "triples": triples,
@@ -168,6 +193,8 @@ def bench_build_size(work: Path, size: int, per_copy: int, base_triples: int, ru
         "build_s": round(build_s, 2), "build_triples_per_s": round(triples / build_s),
         "raw_bulk_load_s": round(raw_s, 2), "raw_triples_per_s": round(triples / raw_s),
         "build_vs_raw": round(build_s / raw_s, 2), "build_peak_mb": round(build_mb), "raw_peak_mb": round(raw_mb),
+        "build_cpu_s": round(build_cpu, 2), "raw_cpu_s": round(raw_cpu, 2), "build_vs_raw_cpu": round(build_cpu / raw_cpu, 2),
+        "load_average": [load_before, load_average()],
         "store_mb": round(du(store) / 2**20, 1), "raw_store_mb": round(du(raw_dir) / 2**20, 1),
     }
     shutil.rmtree(raw_dir)
@@ -207,7 +234,8 @@ def main_build(args: argparse.Namespace, work: Path) -> list[dict]:
     results = []
     for size in args.sizes:
         full = args.build_only_above is None or size <= args.build_only_above
-        results.append(bench_build_size(work, size, per_copy, base_triples, args.runs, args.timeout, full))
+        results.append(bench_build_size(work, size, per_copy, base_triples, args.runs, args.timeout, full,
+                                        args.build_runs))
         print(json.dumps(results[-1]), flush=True)
     return results
 
@@ -221,6 +249,8 @@ def main() -> None:
                         help="cold commands not to time (find is slow on large fixtures with many matches)")
     parser.add_argument("--mode", choices=["load", "build"], default="load")
     parser.add_argument("--timeout", type=float, default=900, help="--mode build: seconds before a command is stopped")
+    parser.add_argument("--build-runs", type=int, default=1,
+                        help="--mode build: builds and bare loads per size, alternately (median of each)")
     parser.add_argument("--build-only-above", type=int, default=None,
                         help="--mode build: above this many triples, time only the build and its baseline")
     parser.add_argument("--work", type=Path, default=None, help="folder for fixtures and stores (default: a temporary one)")

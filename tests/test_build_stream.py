@@ -19,12 +19,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 import graph.build as build_module
 from graph.build import OUTPUT_FILES, TEMP_SUFFIX, build, to_ntriples
 from graph.curation import load_curation
-from graph.errors import UnwritableValueError
+from graph.errors import StoreError, UnwritableValueError
 from graph.identifiers import curie_to_iri
 from graph.model import QUALIFIER_BY_COLUMN, Curation, reference_iri, review_iri, section_iri
 from graph.ontology import load_ontology
-from graph.rdf import REVIEW_LABEL, REVIEW_TITLE, new_graph, nt_literal
+from graph.rdf import REVIEW_LABEL, REVIEW_TITLE, curation_lines, new_graph, nt_literal
 from graph.store import open_store
+from graph.storage import write_build_store
 from graph.vocab import ASSERTION, EXO, REVIEW_PMC
 
 from .conftest import run_cli
@@ -160,17 +161,61 @@ def test_a_value_no_format_can_carry_is_refused(char):
         nt_literal(f"a{char}b")
 
 
+def quads(folder: Path) -> tuple[int, list[bytes]]:
+    """How many quads a build folder's store holds (default and named graphs), and those without a
+    blank node (the ontology's, whose labels each load makes anew) as sorted N-Quads lines."""
+    lines = open_store(folder).dump(format=ox.RdfFormat.N_QUADS).splitlines()
+    return len(lines), sorted(line for line in lines if b"_:" not in line)
+
+
 def test_many_runs_give_the_same_bytes_and_store(tmp_path, built_dir, monkeypatch):
-    """Lines sorted in small runs (each bulk-loaded while the next is made) and merged: the same
-    files as the one-run build, and the same triples in the store."""
+    """Lines sorted in small runs (bulk-loaded by two threads side by side while the next runs are
+    made) and merged: the same files as the one-run build, and the same quads in the store."""
     monkeypatch.setattr(build_module, "RUN_LINES", 997)
+    fed: list[Path] = []
+    runs = build_module.sorted_runs
+    monkeypatch.setattr(build_module, "sorted_runs", lambda lines, folder, feed: runs(
+        lines, folder, lambda run: (fed.append(run), feed(run))))
     out = tmp_path / "runs"
     build(out)
+    assert len(fed) > 10  # many runs did go to the store's loaders
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == (built_dir / name).read_bytes(), name
-    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert [r["n"] for r in open_store(out).query(count)] == [r["n"] for r in open_store(built_dir).query(count)]
+    assert quads(out) == quads(built_dir)
     assert not [p.name for p in out.iterdir() if p.name.endswith(TEMP_SUFFIX)]  # the runs are gone
+
+
+def test_repeated_lines_in_and_across_runs_are_written_once_and_counted_once(tmp_path):
+    """A run may repeat a line (runs are sorted, not made sets): exokg.nt and the VoID counts hold
+    each triple once however the repeats fall into runs."""
+    lines = list(curation_lines(load_curation(MINIMAL)))
+    repeated = lines + lines[::3] + lines[:40]  # repeats far apart and next to each other
+    runs = build_module.sorted_runs(repeated, tmp_path, run_lines=64)
+    assert len(runs) > 3 and sum(len(run.read_bytes().splitlines()) for run in runs) == len(repeated)
+    counts = build_module.merge_runs(runs, tmp_path / "exokg.nt")
+    assert (tmp_path / "exokg.nt").read_text(encoding="utf-8") == "".join(f"{line}\n" for line in sorted(set(lines)))
+    graph = build_module.parse_ntriples(tmp_path / "exokg.nt")
+    assert counts == build_module.graph_counts(graph) and counts.triples == len(set(lines))
+
+
+def test_a_run_the_store_refuses_keeps_the_previous_store(tmp_path):
+    """When one of the loaders fails on a file (here: not N-Triples) while the other loads a good
+    one, the build stops with one error and DIR/store still answers as before."""
+    out = tmp_path / "out"
+    build(out, MINIMAL)
+    before, version = quads(out), (out / "store").resolve()
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text("<https://w3id.org/exokg/entity/x> <https://w3id.org/exokg/entity/p> \"1\" .\n", encoding="utf-8")
+    bad.write_text("<https://w3id.org/exokg/entity/x> this is not N-Triples\n", encoding="utf-8")
+
+    def write(feed):
+        for run in (good, bad, good):
+            feed(run)
+        return b""
+
+    with pytest.raises(StoreError, match="bulk load of the build's N-Triples failed.*Fix: "):
+        write_build_store(out, write)
+    assert (out / "store").resolve() == version and quads(out) == before
 
 
 def test_a_large_graph_gets_no_turtle_or_jsonld_unless_asked(tmp_path, capsys, monkeypatch):
