@@ -21,6 +21,16 @@ query and how each grows from one size to the next (exponent 1: linear), largest
     python scripts/bench_validate.py                         # curated, 0.1M, 1M, 5M
     python scripts/bench_validate.py --sizes 100000 --cap 60 --out docs/bench_validate.md
     python scripts/bench_validate.py --per-check --sizes 450000 1000000 2000000 --baseline old.py
+
+--folders DIR ... times the command on build folders instead (say, from `exokg build --data` of
+`scripts/make_scale_fixture.py --tables`): after one `exokg stats --graph DIR` (so that the
+store version has passed the --graph check, which is timed and reported apart), `exokg validate
+--graph DIR`, the baseline `exokg validate --graph DIR/exokg.nt` and, with --previous ROOT (a
+checkout of earlier code: `git archive REV graph | tar -x -C ROOT`), the earlier command on the
+folder, each in a fresh process, --repeat times in turn; wall, CPU and peak memory of each process,
+and whether the reports agree.
+
+    python scripts/bench_validate.py --folders /tmp/validate-1m /tmp/validate-5m --previous /tmp/prev
 """
 from __future__ import annotations
 
@@ -153,6 +163,83 @@ def run_cli(path: Path, cap: float) -> dict:
     return {**out["first"], "again": out["again"]}
 
 
+def timed(command: list[str], env: dict, cap: float) -> dict:
+    """Run ``command``; its wall and CPU seconds, peak memory (its own: wait4) and output."""
+    import threading
+
+    start, killed = time.perf_counter(), []
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        timer = threading.Timer(cap, lambda: (killed.append(True), child.kill()))
+        timer.start()
+        try:
+            _, status, used = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        text, errors = out.read().decode(), err.read().decode()
+    if killed:
+        return {"timeout": cap}
+    return {"total": wall, "cpu": used.ru_utime + used.ru_stime, "peak_mb": used.ru_maxrss / 1024,
+            "exit": child.returncode, "report": text.split(": ", 1)[-1], "stderr": errors[-300:]}
+
+
+def folder_rows(folders: list[Path], previous: Path | None, repeat: int, cap: float) -> list[dict]:
+    """Per build folder: the --graph check (first command), then validate of the folder (now and,
+    with ``previous``, the earlier code) and of its exokg.nt (the baseline), ``repeat`` times each."""
+    exokg = str(Path(sys.executable).parent / "exokg")
+    rows = []
+    for folder in folders:
+        env = dict(os.environ)
+        row: dict = {"folder": str(folder), "triples": count_lines(folder / "exokg.nt"),
+                     "check": timed([exokg, "stats", "--graph", str(folder)], env, cap), "runs": {}}
+        print(folder, "check", {k: v for k, v in row["check"].items() if k != "report"}, file=sys.stderr, flush=True)
+        runs = {"folder": [exokg, "validate", "--graph", str(folder)],
+                "file (baseline)": [exokg, "validate", "--graph", str(folder / "exokg.nt")]}
+        if previous is not None:
+            runs["folder, previous code"] = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(previous)!r}); "
+                                             "from graph.cli import main; main()", "validate", "--graph", str(folder)]
+        for _ in range(repeat):
+            for name, command in runs.items():
+                result = timed(command, env, cap)
+                row["runs"].setdefault(name, []).append(result)
+                print(folder, name, {k: v for k, v in result.items() if k != "report"}, file=sys.stderr, flush=True)
+        reports = {name: {r.get("report") for r in row["runs"][name]} for name in runs}
+        row["same_report"] = len(set().union(*reports.values())) == 1
+        rows.append(row)
+    return rows
+
+
+def folder_report(rows: list[dict]) -> str:
+    import statistics
+
+    names = [n for n in ("folder", "folder, previous code", "file (baseline)") if n in rows[0]["runs"]]
+    lines = [f"# `exokg validate --graph DIR`\n\n{platform.platform()}, load average at the end "
+             f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians of fresh processes, wall / CPU, "
+             "peak memory; ratio: CPU over the file's (the baseline) in the same run.\n",
+             "| folder | triples | `exokg stats` first (passes the --graph check once) | " + " | ".join(names) + " | same report |",
+             "|---|---:|---:|" + "---:|" * len(names) + "---|"]
+    for row in rows:
+        runs = row["runs"]
+        base = statistics.median(r["cpu"] for r in runs["file (baseline)"] if "cpu" in r)
+        cells = []
+        for name in names:
+            done = [r for r in runs[name] if "cpu" in r]
+            if not done:
+                cells.append(cell(runs[name][0]))
+                continue
+            wall, cpu = statistics.median(r["total"] for r in done), statistics.median(r["cpu"] for r in done)
+            cells.append(f"{wall:.1f} / {cpu:.1f} s, {max(r['peak_mb'] for r in done):,.0f} MB, "
+                         f"{cpu / base:.2f}x (exit {done[0]['exit']})")
+        check = row["check"]
+        lines.append(f"| {row['folder']} | {row['triples']:,} | {cell(check)} (CPU {check.get('cpu', 0):.1f} s) | "
+                     + " | ".join(cells) + f" | {'yes' if row['same_report'] else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
 def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
@@ -207,6 +294,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cap-ours", type=float, default=900, help="seconds per run of ExoKG's engine and CLI")
     parser.add_argument("--cap-curated", type=float, default=300, help="seconds per engine run on the curated graph")
     parser.add_argument("--engines", nargs="*", default=list(ENGINES), choices=ENGINES)
+    parser.add_argument("--folders", type=Path, nargs="+", help="time validate of these build folders instead")
+    parser.add_argument("--previous", type=Path, help="with --folders: a checkout of earlier code (its graph/)")
+    parser.add_argument("--repeat", type=int, default=1, help="with --folders: runs of each command")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--out", type=Path, help="write the markdown report here")
     args = parser.parse_args(argv)
@@ -215,6 +305,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.per_check_worker:
         print(json.dumps(per_check_worker(*args.per_check_worker)))
+        return
+    if args.folders:
+        rows = folder_rows(args.folders, args.previous, args.repeat, args.cap_ours)
+        report = folder_report(rows)
+        print(report)
+        if args.out:
+            args.out.write_text(report, encoding="utf-8")
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
         return
     if args.baseline:
         os.environ[BASELINE_ENV] = str(args.baseline.resolve())

@@ -281,3 +281,45 @@ def test_cli_validates_in_memory_and_writes_nothing(built_dir, graph_file, tmp_p
     refused = validate(broken)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("error: ") and str(broken) in refused.stderr and "Fix:" in refused.stderr
+
+
+def test_a_build_folder_is_validated_as_its_store_holds_it(tmp_path):
+    """A build folder's default graph (what validate checks) is read from its exokg.nt when that
+    file still holds it, else copied from the store: the report is the store's either way, the same
+    as the report of the build's exokg.nt, and a file loaded into the folder (its own named graph,
+    here with a violation) is not checked."""
+    import pyoxigraph as ox
+
+    from graph.load import load
+    from graph.store import fingerprint, memory_copy, memory_store, open_store
+
+    folder = tmp_path / "build"
+    build(folder, MINIMAL)
+    extra = tmp_path / "extra.nt"
+    extra.write_text(f'<{A}3.1-004> <{EXO}model> "organoid" .\n<{A}3.1-004> <{EXO}model> "in vitro" .\n',
+                     encoding="utf-8")  # a second model on a claim
+    load([extra], folder)
+    nt = folder / "exokg.nt"
+    expected = validate_store(data_store(str(nt)))
+    assert validate_store(memory_store(folder)) == expected
+
+    # the copy of the store: its default graph, nothing of the loaded graph
+    store = open_store(folder)
+    copy = memory_copy(store)
+    assert not list(copy.named_graphs())
+    assert fingerprint(copy) == fingerprint(store)
+
+    def named(quads) -> set:  # blank nodes get new labels in a copy, as in any bulk load
+        return {q for q in quads if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+    assert named(copy) == named(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert validate_store(copy) == expected
+
+    # exokg.nt changed after the build: the violation is in the file only
+    with nt.open("a", encoding="utf-8") as handle:
+        handle.write(extra.read_text(encoding="utf-8"))
+    assert not validate_store(data_store(str(nt))).conforms
+    assert validate_store(memory_store(folder)) == expected
+    done = subprocess.run([sys.executable, "-m", "graph.cli", "validate", "--graph", str(folder)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{nt}: {expected.summary()}"

@@ -54,7 +54,8 @@ def validate_command(graph_source: Path | None, examples: int, engine: str):
         report = validate_graph_pyshacl(load_rdflib(graph_source))
     else:
         # the checks read the whole graph many times: in memory they take a third of the CPU they
-        # take on the on-disk store, more than the copy costs (BENCHMARKS.md, Validation)
+        # take on the on-disk store; a build folder's graph is read from its exokg.nt when that still
+        # holds the store's default graph, else copied from the store (BENCHMARKS.md, Validation)
         store = memory_store(graph_source)
         report = validate_store(store)
     where = graph_file(graph_source)
