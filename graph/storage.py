@@ -102,6 +102,10 @@ def _sweep(versions: Path, keep: Path | None) -> None:
             entry.unlink(missing_ok=True)
 
 
+# The sidecar in which a build records the change stamp of the exokg.nt it wrote with the version's
+# default graph (graph.store.memory_store reads that file instead of the store while it is unchanged).
+DEFAULT_GRAPH_FILE_STAMP = "exokg-nt.stamp"
+
 # Called with (new store, previous version or None, new version) when a writer is done, before the
 # new version is published: what the upper layers keep beside it (the --graph check's marker).
 BeforePublish = Callable[[ox.Store, Path | None, Path], None]
@@ -138,6 +142,9 @@ def _new_version(build_dir: Path | str, fresh: bool, before_publish: BeforePubli
         try:
             if current is not None and not fresh:
                 _link_copy(current, target)
+                kept = sidecar(current, DEFAULT_GRAPH_FILE_STAMP)
+                if kept.is_file():  # a load or an import leaves the default graph as the build wrote it
+                    shutil.copyfile(kept, sidecar(target, DEFAULT_GRAPH_FILE_STAMP))
             store = ox.Store(str(target))
         except (OSError, RuntimeError) as err:
             shutil.rmtree(target, ignore_errors=True)

@@ -29,7 +29,6 @@ import sys
 import time
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import cast
 
 import pyoxigraph as ox
 
@@ -223,28 +222,46 @@ def memory_store(source: Path | str | None = None) -> ox.Store:
 
     A lone RDF file is loaded straight into memory with the ontology, as its cached store would
     have it. A build folder's default graph is its ``exokg.nt`` with the ontology (the build writes
-    both from the same runs; loaded and imported graphs are named graphs beside them): that file is
-    loaded the same way and stands in for the store when both graphs have the same
-    :func:`fingerprint`; else (an edited, stale or missing file, or a store directory) the store's
-    default graph is copied (:func:`memory_copy`, about 3x the CPU time). Reading the file is the
-    cheaper way because reading terms out of the on-disk store is what costs (BENCHMARKS.md,
-    Validation)."""
+    both from the same runs; loaded and imported graphs are named graphs beside them): while that
+    file is the one the build wrote (:func:`record_default_graph_file`: same path, inode, size,
+    modification and change times, and the change time moves on every write), it is loaded the
+    same way and stands in for the store; else (an edited, moved, copied or missing file, or a store
+    directory) the store's default graph is copied (:func:`memory_copy`, about 3x the CPU time).
+    Reading the file is the cheaper way because reading terms out of the on-disk store is what
+    costs (BENCHMARKS.md, Validation)."""
     path = None if source is None else Path(source)
     if path is not None and path.is_file():
         graph_file(path)  # an unsupported suffix is the same clear error as everywhere
         return _file_in_memory(path)
     disk = open_store(source)
     folder = ensure_built() if path is None else path
-    if (folder / "exokg.nt").is_file():
+    if _default_graph_file_unchanged(folder):
         try:
-            store = _file_in_memory(folder / "exokg.nt")
-        except GraphContentError:  # not RDF any more: the store is the graph
+            return _file_in_memory(folder / "exokg.nt")
+        except GraphContentError:  # cannot happen for an unchanged file; the store is the graph
             pass
-        else:
-            if fingerprint(store) == fingerprint(disk):
-                return store
-            del store
     return memory_copy(disk)
+
+
+def record_default_graph_file(folder: Path) -> None:
+    """Called by the build once ``folder/exokg.nt`` is in place: remember beside the store version
+    the change stamp of that file, which holds the version's default graph (the ontology aside)."""
+    from .storage import DEFAULT_GRAPH_FILE_STAMP, sidecar
+
+    stamp = sidecar(store_location(folder), DEFAULT_GRAPH_FILE_STAMP)
+    temporary = stamp.with_name(stamp.name + f".{os.getpid()}.tmp")
+    temporary.write_text(repr(_change_stamp(folder / "exokg.nt")), encoding="utf-8")
+    os.replace(temporary, stamp)
+
+
+def _default_graph_file_unchanged(folder: Path) -> bool:
+    from .storage import DEFAULT_GRAPH_FILE_STAMP, sidecar
+
+    try:
+        recorded = sidecar(store_location(folder), DEFAULT_GRAPH_FILE_STAMP).read_text(encoding="utf-8")
+        return recorded == repr(_change_stamp(folder / "exokg.nt"))
+    except (OSError, StoreError):
+        return False
 
 
 def _file_in_memory(path: Path) -> ox.Store:
@@ -255,21 +272,6 @@ def _file_in_memory(path: Path) -> ox.Store:
         raise unreadable(path, err) from None
     add_ontology(store)
     return store
-
-
-FINGERPRINT_QUERIES = ("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
-                       "SELECT (COUNT(DISTINCT ?s) AS ?n) (COUNT(DISTINCT ?o) AS ?m) WHERE { ?s ?p ?o }")
-
-
-def fingerprint(store: ox.Store) -> tuple:
-    """Counts of the default graph of ``store`` (triples per predicate, distinct subjects and
-    distinct objects), which pyoxigraph computes without reading the terms' text (about a tenth
-    of a dump's time on disk): two graphs with different counts differ."""
-    rows = []
-    for query in FINGERPRINT_QUERIES:
-        rows += sorted(tuple(None if term is None else term.value for term in solution)
-                       for solution in cast(ox.QuerySolutions, store.query(query)))
-    return tuple(rows)
 
 
 def memory_copy(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> ox.Store:

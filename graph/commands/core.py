@@ -55,7 +55,7 @@ def validate_command(graph_source: Path | None, examples: int, engine: str):
     else:
         # the checks read the whole graph many times: in memory they take a third of the CPU they
         # take on the on-disk store; a build folder's graph is read from its exokg.nt when that still
-        # holds the store's default graph, else copied from the store (BENCHMARKS.md, Validation)
+        # is the file the build wrote with the store, else copied from the store (BENCHMARKS.md, Validation)
         store = memory_store(graph_source)
         report = validate_store(store)
     where = graph_file(graph_source)
