@@ -380,13 +380,11 @@ def build(out_dir: Path | str | None = None, data: Path | str | None = None, *,
         if target is None:
             write(lambda run: None)
         else:
-            from .storage import write_build_store
+            from .storage import record_default_graph_file, write_build_store
 
             write_build_store(target, write, before_publish=before_publish)  # the store first: a failure keeps the old one
             write_atomically(target, outputs, moved={"exokg.nt": work / "exokg.nt"},
                              remove=[name for name in OUTPUT_FILES if name not in outputs and name != "exokg.nt"])
-            from .store import record_default_graph_file
-
             record_default_graph_file(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)

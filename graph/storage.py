@@ -106,6 +106,38 @@ def _sweep(versions: Path, keep: Path | None) -> None:
 # default graph (graph.store.memory_store reads that file instead of the store while it is unchanged).
 DEFAULT_GRAPH_FILE_STAMP = "exokg-nt.stamp"
 
+def _file_stamp(path: Path) -> str:
+    """What changes whenever the file at ``path`` may have: real path, device, inode, size,
+    modification and change times (the change time moves on every write and cannot be set back)."""
+    stat = path.stat()
+    return repr((str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+
+
+def record_default_graph_file(build_dir: Path | str) -> None:
+    """Called by the build once ``DIR/exokg.nt`` is in place: remember beside the store version
+    the stamp of that file, which holds the version's default graph (the ontology aside)."""
+    build_dir = Path(build_dir)
+    version = current_version(build_dir)
+    if version is None:
+        return
+    stamp = sidecar(version, DEFAULT_GRAPH_FILE_STAMP)
+    temporary = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
+    temporary.write_text(_file_stamp(build_dir / "exokg.nt"), encoding="utf-8")
+    os.replace(temporary, stamp)
+
+
+def default_graph_file_unchanged(build_dir: Path | str) -> bool:
+    """Whether ``DIR/exokg.nt`` is still the file the build wrote with the current store version
+    (so it holds that version's default graph); False when anything is missing or differs."""
+    build_dir = Path(build_dir)
+    version = current_version(build_dir)
+    try:
+        recorded = sidecar(version, DEFAULT_GRAPH_FILE_STAMP).read_text(encoding="utf-8") if version else None
+        return recorded == _file_stamp(build_dir / "exokg.nt")
+    except OSError:
+        return False
+
+
 # Called with (new store, previous version or None, new version) when a writer is done, before the
 # new version is published: what the upper layers keep beside it (the --graph check's marker).
 BeforePublish = Callable[[ox.Store, Path | None, Path], None]

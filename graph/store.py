@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from .errors import GraphContentError, GraphNotFoundError, StoreError
 from .storage import (DESCRIPTION_GRAPH, GRAPH_BASE, STORE, VERSIONS, add_ontology, current_version,  # noqa: F401
+                      default_graph_file_unchanged,
                       lock, sidecar, writable_store)
 
 FORMATS_BY_SUFFIX = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
@@ -223,7 +224,7 @@ def memory_store(source: Path | str | None = None) -> ox.Store:
     A lone RDF file is loaded straight into memory with the ontology, as its cached store would
     have it. A build folder's default graph is its ``exokg.nt`` with the ontology (the build writes
     both from the same runs; loaded and imported graphs are named graphs beside them): while that
-    file is the one the build wrote (:func:`record_default_graph_file`: same path, inode, size,
+    file is the one the build wrote (:func:`graph.storage.record_default_graph_file`: same path, inode, size,
     modification and change times, and the change time moves on every write), it is loaded the
     same way and stands in for the store; else (an edited, moved, copied or missing file, or a store
     directory) the store's default graph is copied (:func:`memory_copy`, about 3x the CPU time).
@@ -235,33 +236,12 @@ def memory_store(source: Path | str | None = None) -> ox.Store:
         return _file_in_memory(path)
     disk = open_store(source)
     folder = ensure_built() if path is None else path
-    if _default_graph_file_unchanged(folder):
+    if default_graph_file_unchanged(folder):
         try:
             return _file_in_memory(folder / "exokg.nt")
         except GraphContentError:  # cannot happen for an unchanged file; the store is the graph
             pass
     return memory_copy(disk)
-
-
-def record_default_graph_file(folder: Path) -> None:
-    """Called by the build once ``folder/exokg.nt`` is in place: remember beside the store version
-    the change stamp of that file, which holds the version's default graph (the ontology aside)."""
-    from .storage import DEFAULT_GRAPH_FILE_STAMP, sidecar
-
-    stamp = sidecar(store_location(folder), DEFAULT_GRAPH_FILE_STAMP)
-    temporary = stamp.with_name(stamp.name + f".{os.getpid()}.tmp")
-    temporary.write_text(repr(_change_stamp(folder / "exokg.nt")), encoding="utf-8")
-    os.replace(temporary, stamp)
-
-
-def _default_graph_file_unchanged(folder: Path) -> bool:
-    from .storage import DEFAULT_GRAPH_FILE_STAMP, sidecar
-
-    try:
-        recorded = sidecar(store_location(folder), DEFAULT_GRAPH_FILE_STAMP).read_text(encoding="utf-8")
-        return recorded == repr(_change_stamp(folder / "exokg.nt"))
-    except (OSError, StoreError):
-        return False
 
 
 def _file_in_memory(path: Path) -> ox.Store:

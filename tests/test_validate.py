@@ -291,7 +291,8 @@ def test_a_build_folder_is_validated_as_its_store_holds_it(tmp_path):
     import pyoxigraph as ox
 
     from graph.load import load
-    from graph.store import _default_graph_file_unchanged, memory_copy, memory_store, open_store
+    from graph.storage import default_graph_file_unchanged
+    from graph.store import memory_copy, memory_store, open_store
 
     folder = tmp_path / "build"
     build(folder, MINIMAL)
@@ -300,7 +301,7 @@ def test_a_build_folder_is_validated_as_its_store_holds_it(tmp_path):
                      encoding="utf-8")  # a second model on a claim
     load([extra], folder)
     nt = folder / "exokg.nt"
-    assert _default_graph_file_unchanged(folder)  # the load kept the build's record: the file is read
+    assert default_graph_file_unchanged(folder)  # the load kept the build's record: the file is read
     expected = validate_store(data_store(str(nt)))
     assert validate_store(memory_store(folder)) == expected
 
@@ -317,7 +318,7 @@ def test_a_build_folder_is_validated_as_its_store_holds_it(tmp_path):
     # exokg.nt changed after the build: the violation is in the file only
     with nt.open("a", encoding="utf-8") as handle:
         handle.write(extra.read_text(encoding="utf-8"))
-    assert not _default_graph_file_unchanged(folder)  # any write moves the file's change time
+    assert not default_graph_file_unchanged(folder)  # any write moves the file's change time
     assert not validate_store(data_store(str(nt))).conforms
     assert validate_store(memory_store(folder)) == expected
     done = subprocess.run([sys.executable, "-m", "graph.cli", "validate", "--graph", str(folder)],
