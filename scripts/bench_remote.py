@@ -15,6 +15,17 @@ account), to Virtuoso's /sparql-graph-crud-auth; counts are checked on the serve
 Writes ``docs/bench_remote.md``.
 
     python scripts/bench_remote.py [--repeats 15] [--copies 20] [--virtuoso http://127.0.0.1:8891] [--out docs/bench_remote.md]
+
+``--push-only SOURCE`` (a large build folder, e.g. 10M triples) times only the push of SOURCE, to
+the Oxigraph server at ``--oxigraph URL`` (one already running; its own bulk load is not in
+reach) and to ``--virtuoso URL``. A single request holding 10M triples would hold the whole
+graph in the pusher and in the server's transaction, so the baseline in the same run is a bare
+script that POSTs the same N-Triples lines in the same chunks (no parsing, no ExoKG code but
+the Digest answer Virtuoso needs): what is left is what HTTP and the server cost. Peak RSS of
+both pushing processes; counts checked on the server after each push.
+
+    python scripts/bench_remote.py --push-only /tmp/bench-10m --oxigraph http://127.0.0.1:7978 \
+        --virtuoso http://127.0.0.1:8991 --out docs/bench_remote_10m.md
 """
 from __future__ import annotations
 
@@ -28,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -108,6 +120,133 @@ def push_rows(engines: list[tuple[str, str, str, dict]], path: Path) -> list[tup
     return rows
 
 
+# The two pushers of --push-only; each prints "seconds triples" after every chunk the server took.
+PROGRESS_PUSH = """
+import sys, time
+from graph.remote import push
+store, path, chunk, user, password, graph = sys.argv[1:7]
+started = time.perf_counter()
+push(store, path, named_graph=graph, chunk_triples=int(chunk), timeout=1200,
+     user=user or None, password=password or None,
+     progress=lambda sent: print(time.perf_counter() - started, sent, flush=True))
+"""
+BARE_PUSH = """
+import sys, time, urllib.error, urllib.request
+from graph.remote import _Credentials
+store, path, chunk, user, password, graph = sys.argv[1:7]
+url = store + "?graph=" + graph
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+auth = _Credentials(url, user, password) if user else None
+def send(method, body):
+    for attempt in (1, 2):
+        request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/n-triples"})
+        if auth:
+            auth.authorize(request)
+        try:
+            opener.open(request, timeout=1200).read()
+            return
+        except urllib.error.HTTPError as err:
+            if not (err.code == 401 and auth and attempt == 1 and auth.learn(err.headers, url)):
+                raise
+started = time.perf_counter()
+send("POST", b"")
+sent, batch, method = 0, [], "PUT"
+with open(path, "rb") as lines:
+    for line in lines:
+        batch.append(line)
+        if len(batch) == int(chunk):
+            send(method, b"".join(batch))
+            sent, batch, method = sent + len(batch), [], "POST"
+            print(time.perf_counter() - started, sent, flush=True)
+if batch:
+    send(method, b"".join(batch))
+    print(time.perf_counter() - started, sent + len(batch), flush=True)
+"""
+
+
+def capped_push(script: str, argv: list[str], cap: float) -> tuple[float, int, float, bool]:
+    """(seconds, triples the server had taken, peak RSS MB, finished) of one pusher in a fresh
+    process, stopped after ``cap`` seconds (0: never); its last progress line is what was sent."""
+    child = subprocess.Popen([sys.executable, "-c", script, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    timer = threading.Timer(cap, child.kill) if cap else None
+    if timer:
+        timer.start()
+    last = "0 0"
+    assert child.stdout is not None and child.stderr is not None
+    for line in child.stdout:
+        last = line
+    error = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = status
+    if timer:
+        timer.cancel()
+    killed = os.WIFSIGNALED(status)
+    if status and not killed:
+        raise SystemExit(f"push failed: {error.strip().splitlines()[-1:]}")
+    seconds, sent = last.split()
+    return float(seconds), int(sent), usage.ru_maxrss / 1024, not killed
+
+
+def held_triples(query: str, graph: str) -> int:
+    held = RemoteEndpoint(query, named_graph=graph, timeout=1200).run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(held.values()[0]["n"])
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main_push(args: argparse.Namespace) -> int:
+    """Push one large build folder with ``exokg push``'s code and, as the baseline, with the bare
+    chunked POST script, to each server given; one after the other, each in a fresh process, each
+    stopped after ``--cap`` seconds if it has not finished (then the rate is over what was sent)."""
+    source = Path(args.push_only)
+    nt = source / "exokg.nt" if source.is_dir() else source
+    engines = []
+    if args.oxigraph:
+        engines.append(("Oxigraph", f"{args.oxigraph}/store", f"{args.oxigraph}/query", {}))
+    if args.virtuoso:
+        auth = {"user": os.environ.get("EXOKG_TEST_VIRTUOSO_USER", "dba"),
+                "password": os.environ.get("EXOKG_TEST_VIRTUOSO_PASSWORD")}
+        engines.append(("Virtuoso", f"{args.virtuoso}/sparql-graph-crud-auth", f"{args.virtuoso}/sparql", auth))
+    rows = []
+    for name, store, query, auth in engines:
+        for label, script in (("exokg push", PROGRESS_PUSH), ("baseline: bare chunked POST of exokg.nt", BARE_PUSH)):
+            # A new named graph for each push: emptying a graph of millions of triples is itself a long
+            # transaction on these servers (minutes on Oxigraph's), so nothing is emptied in between.
+            graph = f"https://w3id.org/exokg/bench/push-{len(rows)}-{time.time_ns()}"
+            before = load_average()
+            target = str(source if script is PROGRESS_PUSH else nt)
+            seconds, sent, peak, finished = capped_push(
+                script, [store, target, str(CHUNK_TRIPLES), auth.get("user") or "", auth.get("password") or "", graph],
+                args.cap)
+            note = "finished" if finished else f"stopped at {args.cap:g} s"
+            if finished and (held := held_triples(query, graph)) != sent:
+                note += f"; the server holds {held:,} triples, {sent:,} were sent"
+            row = (name, label, sent, seconds, peak, f"{before} -> {load_average()}", note)
+            rows.append(row)
+            print(*row, flush=True)
+    lines = [
+        f"# Push of a large build ({nt.stat().st_size / 2**20:,.0f} MB of N-Triples)",
+        "",
+        f"Written by `scripts/bench_remote.py --push-only {source} --cap {args.cap:g}` ({platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, shared). Chunks of {CHUNK_TRIPLES:,} triples (PUT, then POSTs) "
+        "for both; each push in a fresh process into a new named graph of the same server (so each later push "
+        "meets a larger store); a push that finished has the server's count "
+        "checked; a stopped one is timed to the last chunk the server answered.",
+        "",
+        "| engine | pusher | triples taken | time | triples/s | peak RSS | load average before -> after | run |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+        *(f"| {engine} | {label} | {sent:,} | {seconds:.1f} s | {sent / seconds if seconds else 0:,.0f} | {peak:.0f} MB | "
+          f"{load} | {note} |" for engine, label, sent, seconds, peak, load, note in rows),
+        "",
+    ]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=15)
@@ -115,7 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=20, help="renamed copies of the graph pushed for throughput")
     parser.add_argument("--virtuoso", default=os.environ.get("EXOKG_TEST_VIRTUOSO_URL"),
                         help="base URL of a Virtuoso server (default: $EXOKG_TEST_VIRTUOSO_URL)")
+    parser.add_argument("--push-only", type=Path, default=None,
+                        help="time only the push of this build folder (or N-Triples file) to --oxigraph and --virtuoso")
+    parser.add_argument("--oxigraph", default=None, help="with --push-only: base URL of a running Oxigraph server")
+    parser.add_argument("--cap", type=float, default=0, help="with --push-only: stop each push after this many seconds")
     args = parser.parse_args(argv)
+    if args.push_only is not None:
+        return main_push(args)
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     build = ensure_built()
     port = free_port()

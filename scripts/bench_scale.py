@@ -24,6 +24,16 @@ after ``--timeout`` seconds and reported as such). ``--build-only-above N`` time
 and its baseline for sizes over N triples.
 
     python scripts/bench_scale.py --mode build --sizes 100000 1000000 5000000 [--build-only-above 5000000]
+
+``--mode cold --folder DIR`` times the commands on a build folder that already exists (a 10M
+build takes minutes, so it is built once and kept): the first command after the build (``stats``,
+which makes the per-version ``--graph`` check) and the first ``explain`` (which writes the path
+index), each timed once; then cold ``resistance``, ``show``, ``explain`` and ``path`` (median of
+``--runs``) beside the bare script; then ``validate`` of the folder and of its exokg.nt. Each
+child is stopped after ``--timeout`` seconds, or when its resident memory passes ``--max-mb``
+(the machine is shared), and reported as such, with the load average when it ran.
+
+    python scripts/bench_scale.py --mode cold --folder /tmp/bench-10m --runs 3 --json cold-10m.json
 """
 from __future__ import annotations
 
@@ -37,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,6 +223,79 @@ def main_build(args: argparse.Namespace, work: Path) -> list[dict]:
     return results
 
 
+def capped(args: list, timeout: float, max_mb: float) -> dict:
+    """One child process, watched: seconds, peak resident MB (getrusage) and how it ended
+    ("ok", "timeout", "memory" or its last error line), with the load average before it."""
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    start = time.perf_counter()
+    child = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ended = "ok"
+    while True:  # reaped by wait4 (not poll), so that its rusage is this child's own
+        pid, code, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        try:
+            status = Path(f"/proc/{child.pid}/status").read_text()
+            rss_mb = int(re.search(r"VmRSS:\s+(\d+)", status)[1]) / 1024  # type: ignore[index]
+        except (OSError, TypeError):
+            rss_mb = 0
+        if max_mb and rss_mb > max_mb:
+            ended = f"memory: stopped above {max_mb:g} MB"
+        elif timeout and time.perf_counter() - start > timeout:
+            ended = f"timeout: stopped at {timeout:g} s"
+        if ended != "ok":
+            child.kill()
+            _, code, usage = os.wait4(child.pid, 0)
+            break
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    error = child.stderr.read().decode("utf-8", "replace").strip() if child.stderr else ""
+    if ended == "ok" and code:
+        ended = "failed: " + (error.splitlines()[-1] if error else f"exit status {code}")
+    return {"s": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "ended": ended, "load": load}
+
+
+def main_cold(args: argparse.Namespace) -> list[dict]:
+    """The commands on a kept build folder, in order (see the module's docstring)."""
+    folder = args.folder
+    run = lambda argv: capped(argv, args.timeout, args.max_mb)  # noqa: E731
+    results: list[dict] = [{"folder": str(folder), "triples": built_triples(folder),
+                            "nt_mb": round((folder / "exokg.nt").stat().st_size / 2**20, 1),
+                            "store_mb": round(du((folder / "store").resolve()) / 2**20, 1)}]
+
+    def note(name: str, figure: dict) -> None:
+        results.append({"step": name, **figure})
+        print(json.dumps(results[-1]), flush=True)
+
+    steps = set(args.steps)
+    if "first" in steps:
+        note("first command: stats", run([*EXOKG, "stats", "--graph", folder]))
+    if "explain-first" in steps:
+        note("first explain (writes the path index)", run([*EXOKG, *COMMANDS["explain"], "--graph", folder]))
+    with tempfile.TemporaryDirectory() as tmp:
+        query = Path(tmp) / "q.rq"  # the packaged build's text: cisplatin is a shared hub, the same IRI
+        query.write_text(subprocess.run([*EXOKG, "query", "resistance", "--param", "drug=cisplatin", "--show"],
+                                        check=True, capture_output=True, text=True).stdout)
+        store = (folder / "store").resolve()
+        bare = [sys.executable, "-c", BARE_QUERY, store, query, ROOT / "graph" / "data" / "context.jsonld"]
+        for name, argv in [("bare script: resistance SPARQL", bare),
+                           *((f"cold {name}", [*EXOKG, *COMMANDS[name], "--graph", folder])
+                             for name in ("resistance", "show", "explain", "path"))]:
+            if name.split()[-1] not in steps and not (name.startswith("bare") and "bare" in steps):
+                continue
+            runs = [run(argv) for _ in range(args.runs)]
+            figure = dict(runs[0])
+            figure["s"] = statistics.median(r["s"] for r in runs)
+            figure["runs_s"] = [r["s"] for r in runs]
+            figure["ended"] = ", ".join(sorted({r["ended"] for r in runs}))
+            note(name, figure)
+    if "validate-folder" in steps:
+        note("validate the folder", run([*EXOKG, "validate", "--graph", folder]))
+    if "validate-file" in steps:
+        note("validate its exokg.nt", run([*EXOKG, "validate", "--graph", folder / "exokg.nt"]))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -219,12 +303,25 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--skip", nargs="*", default=[], choices=[c for c in COMMANDS if c != "path"],
                         help="cold commands not to time (find is slow on large fixtures with many matches)")
-    parser.add_argument("--mode", choices=["load", "build"], default="load")
+    parser.add_argument("--mode", choices=["load", "build", "cold"], default="load")
+    parser.add_argument("--folder", type=Path, default=None, help="--mode cold: the kept build folder")
+    parser.add_argument("--max-mb", type=float, default=4000, help="--mode cold: stop a child above this RSS")
+    cold_steps = ["first", "explain-first", "bare", "resistance", "show", "explain", "path", "validate-folder",
+                  "validate-file"]
+    parser.add_argument("--steps", nargs="+", default=cold_steps, choices=cold_steps,
+                        help="--mode cold: the steps to run (in their fixed order)")
     parser.add_argument("--timeout", type=float, default=900, help="--mode build: seconds before a command is stopped")
     parser.add_argument("--build-only-above", type=int, default=None,
                         help="--mode build: above this many triples, time only the build and its baseline")
     parser.add_argument("--work", type=Path, default=None, help="folder for fixtures and stores (default: a temporary one)")
     args = parser.parse_args()
+    if args.mode == "cold":
+        if args.folder is None:
+            parser.error("--mode cold needs --folder DIR (a build folder)")
+        cold = main_cold(args)
+        if args.json:
+            args.json.write_text(json.dumps(cold, indent=1) + "\n", encoding="utf-8")
+        return
     results = []
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = Path(tmp)

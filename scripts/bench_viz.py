@@ -215,7 +215,8 @@ def main_store(args) -> None:
         f"Written by `python scripts/bench_viz.py --store {args.store} --cap {args.cap}` "
         f"(median of {args.runs} loads, headless chromium {version}, offline; {os.cpu_count()} cores, shared).",
         f"Store version {store_stamp(args.store)[-16:]}: {G.number_of_nodes():,} entities, "
-        f"{G.number_of_edges():,} statements; reading its projection took {load_s:.1f} s (from its cache).",
+        f"{G.number_of_edges():,} statements; reading its projection took {load_s:.1f} s "
+        "(from its cache, or computed from the store and kept there on the first run of a new version).",
         "*Write* is the time to make the page from the projection (wall clock, and this process's CPU time: "
         "the machine was shared); *interactive* the page's own clock to its first frame; *open* the first "
         "opening of the largest group (decompressing every entity and statement included), *more* its "
