@@ -27,7 +27,6 @@ from typing import cast
 import pyoxigraph as ox
 
 from ..model import QUALIFIERS
-from ..sparql.text import bind_values
 from ..store import LOADED_GRAPH_PREFIX, open_store, query_options
 from ..view import (ASSERTION_BASE, DCTERMS, EXO, RDF, RDFS_LABEL, REFERENCE_ROWS, SECTION_ROWS, SKOS, XSD, _Reader)
 from ..vocab import PREFIXES
@@ -73,7 +72,9 @@ class _Scan:
 
     def pairs(self, predicate: str):
         """(subject IRI, object term) of each triple of ``predicate``."""
-        query = bind_values("SELECT ?s ?o WHERE { ?s ?p ?o }", {"p": [ox.NamedNode(predicate)]})
+        # the predicate is one of this module's constants, written by pyoxigraph in N-Triples syntax; bound with
+        # VALUES instead, the query scans every triple of a store without loaded files (measured 2-7x slower)
+        query = f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"
         for row in cast(ox.QuerySolutions, self.store.query(query, **self.options)):
             yield cast(ox.NamedNode, row[0]).value, cast(ox.NamedNode | ox.Literal, row[1])
 
