@@ -291,7 +291,11 @@ def test_the_columns_read_from_the_store_give_the_projections_payload(built_dir)
 
 def test_a_broken_store_is_one_line_naming_the_statement_and_the_fix(graph_file, tmp_path, capsys):
     """A statement whose object is not an entity (its curation key removed) stops the whole-graph
-    page with one line naming the statement and the fix, and writes nothing."""
+    page with one line naming the statement and the fix, and writes nothing; the columns reader
+    refuses it too (the CLI's --graph check usually says it first, in the same words)."""
+    from graph.errors import GraphContentError
+    from graph.viz.columns import read_columns
+
     from .conftest import run_cli
 
     lines = graph_file.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -305,3 +309,6 @@ def test_a_broken_store_is_one_line_naming_the_statement_and_the_fix(graph_file,
     assert code != 0 and not page.exists()
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
     assert "is not an entity of the graph" in err and "Fix:" in err and "Traceback" not in err
+    with pytest.raises(GraphContentError) as caught:
+        read_columns(broken)
+    assert str(caught.value) in err  # the view's own words, statement and fix included
