@@ -244,11 +244,13 @@ def test_exokg_viz_of_a_large_store_writes_the_aggregated_page(built_dir, tmp_pa
     fixture.write_text("".join(lines[:cut]), encoding="utf-8")
     code, _, err = run_cli(capsys, "load", str(fixture), "--graph", str(build))
     assert code == 0, err
-    G = projection(build)
-    assert G.number_of_nodes() >= viz.AGGREGATE_NODES
     page = tmp_path / "whole.html"
     code, out, err = run_cli(capsys, "viz", "--graph", str(build), "-o", str(page))
     assert code == 0, err
+    # read from the store in columns: no projection was computed (none kept beside the store)
+    assert not list((build / ".store").glob("*projection*"))
+    G = projection(build)
+    assert G.number_of_nodes() >= viz.AGGREGATE_NODES
     text = page.read_text(encoding="utf-8")
     data = payload_of(text)
     assert data["aggregate"] is True and data["counts"] == [G.number_of_nodes(), G.number_of_edges()]
@@ -259,3 +261,54 @@ def test_exokg_viz_of_a_large_store_writes_the_aggregated_page(built_dir, tmp_pa
     assert by_source["review"] == curated.number_of_edges()
     assert by_source[loaded[0]] == G.number_of_edges() - curated.number_of_edges()
     assert f"{G.number_of_nodes()} entities" in out
+    # the same page, byte for byte, as the one made from the projection, in both groupings
+    from graph.commands.viz import _with_sources
+
+    H, origin = _with_sources(G, build, None)
+    assert origin is not None
+    assert text == viz.render_aggregate(H, title="ExoKG: whole graph", description="whole graph", sources=origin)
+    code, _, err = run_cli(capsys, "viz", "--graph", str(build), "-o", str(page), "--group-by", "cancer")
+    assert code == 0, err
+    assert page.read_text(encoding="utf-8") == viz.render_aggregate(
+        H, title="ExoKG: whole graph", description="whole graph", group_by="cancer", sources=origin)
+
+
+def test_the_columns_read_from_the_store_give_the_projections_payload(built_dir):
+    """On the curated graph alone (no loaded file), the columns read straight from the store make
+    the same aggregated payload as the projection, grouping by cancer included."""
+    from graph.hierarchy import load_broader
+    from graph.viz.aggregate import aggregate_columns
+    from graph.viz.columns import read_columns
+
+    cols = read_columns(built_dir)
+    G = projection(built_dir)
+    assert cols.ids == sorted(G) and len(cols.sid) == G.number_of_edges() and cols.sources is None
+    expected = viz.aggregate_payload(G)
+    got = aggregate_columns(cols, load_broader(built_dir))
+    assert any(g["key"] not in ("exokg:no-cancer", "exokg:several-cancers") for g in got["groupings"]["cancer"]["groups"])
+    assert got == expected
+
+
+def test_a_broken_store_is_one_line_naming_the_statement_and_the_fix(graph_file, tmp_path, capsys):
+    """A statement whose object is not an entity (its curation key removed) stops the whole-graph
+    page with one line naming the statement and the fix, and writes nothing; the columns reader
+    refuses it too (the CLI's --graph check usually says it first, in the same words)."""
+    from graph.errors import GraphContentError
+    from graph.viz.columns import read_columns
+
+    from .conftest import run_cli
+
+    lines = graph_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    target = next(line.split(" ", 2)[2].rsplit(" .", 1)[0] for line in lines
+                  if "22-rdf-syntax-ns#object>" in line)
+    broken = tmp_path / "broken.nt"
+    broken.write_text("".join(line for line in lines
+                              if not (line.startswith(target + " ") and "curationKey>" in line)), encoding="utf-8")
+    page = tmp_path / "whole.html"
+    code, out, err = run_cli(capsys, "viz", "--graph", str(broken), "-o", str(page))
+    assert code != 0 and not page.exists()
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert "is not an entity of the graph" in err and "Fix:" in err and "Traceback" not in err
+    with pytest.raises(GraphContentError) as caught:
+        read_columns(broken)
+    assert str(caught.value) in err  # the view's own words, statement and fix included

@@ -89,6 +89,9 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
                            "--focus/--cancer/--drug/--relation/--type. Fix: filter in the query's WHERE clause")
         triples = run_construct(_query_text(construct), graph_source)
         view = construct_view(triples, title=title or "ExoKG CONSTRUCT result", source=graph_source)
+    elif not (focus or cancers or drugs or relations or types or certainties) and _review_only(sources) \
+            and _whole_from_store(graph_source, out, title, group_by):
+        return
     else:
         G, origin = _with_sources(projection(graph_source), graph_source, sources)
         if focus or cancers or drugs or relations or types or certainties or not len(G):
@@ -114,6 +117,37 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     path = write_html(dataclasses.replace(view, group_by=group_by), out)
     n_nodes, n_edges = view.counts
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {n_nodes} entities, {n_edges} statements")
+
+
+def _review_only(sources: str | None) -> bool:
+    from ..viz.sources import REVIEW
+
+    return sources is None or [s.strip() for s in sources.split(",") if s.strip()] == [REVIEW]
+
+
+def _whole_from_store(graph_source, out, title, group_by) -> bool:
+    """The aggregated page of the whole graph, read from the store in columns (graph.viz.columns),
+    without the projection; False (nothing written) when the graph is too small for that page."""
+    from ..hierarchy import load_broader
+    from ..viz import AGGREGATE_NODES, write_html
+    from ..viz.aggregate import aggregate_columns
+    from ..viz.columns import read_columns
+    from ..viz.page import _check_grouping, aggregate_page
+
+    cols = read_columns(graph_source)
+    if len(cols.ids) < AGGREGATE_NODES:
+        return False
+    grouping = "type" if group_by == "auto" else group_by
+    _check_grouping(grouping)
+    n_nodes, n_edges = len(cols.ids), len(cols.sid)
+    payload = aggregate_columns(cols, load_broader(graph_source))
+    del cols
+    page = aggregate_page(payload, title=title or "ExoKG: whole graph", description="whole graph", group_by=grouping)
+    del payload
+    path = write_html(page, out)
+    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes): {n_nodes} entities, {n_edges} statements, "
+               f"grouped by {grouping}")
+    return True
 
 
 def _with_sources(G, graph_source, sources: str | None):

@@ -59,10 +59,8 @@ def aggregate_payload(G: nx.MultiDiGraph, nodes=None, edges=None, highlight=(), 
 
 
 def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) -> dict:
-    from ..ontology import load_ontology
     from .views import cancer_groups
 
-    ontology = load_ontology()
     ids = sorted(G.nodes) if nodes is None else sorted(set(nodes))
     index = {n: i for i, n in enumerate(ids)}
     if edges is None:
@@ -72,8 +70,71 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
     edge_list.sort(key=lambda e: (e[0], e[1], str(e[2])))
     labels = dict(G.graph.get("labels", {}))
     labels.update({n: d.get("label") or _short(n) for n, d in G.nodes(data=True)})
-    hi = set(highlight)
+    stated, cancer_labels = cancer_groups(G, ids, labels)
+    meta: dict[str, dict] = {}
+    for *_, d in edge_list:
+        meta.setdefault(d.get("relation") or "related", d)
+    rows = ((index[u], index[v], str(k), d.get("relation") or "related", d.get("assertion"), d.get("section"),
+             d.get("section_title"), d.get("table_row"), d.get("references"), d.get("inferred_references"),
+             d.get("summary"), (d.get("context") or {}).items(), d.get("evidence"), (sources or {}).get(str(k), "review"))
+            for u, v, k, d in edge_list)
+    source_names = sorted({(sources or {}).get(str(k), "review") for _, _, k, _ in edge_list}) or ["review"]
+    entities = {"type": [G.nodes[n].get("type") or OTHER_TYPE for n in ids], "key": [G.nodes[n].get("key") for n in ids],
+                "curie": [G.nodes[n].get("curie") for n in ids],
+                "synonyms": [sorted(G.nodes[n].get("synonyms") or []) for n in ids],
+                "degree": [G.degree(n) for n in ids], "stated": [stated.get(n, []) for n in ids]}
+    return _assemble(ids, labels, entities, cancer_labels, rows, len(edge_list), meta, source_names, highlight)
 
+
+def aggregate_columns(cols, broader: dict) -> dict:
+    """The data of the aggregated page of the whole graph, from the columns read straight from the
+    store (:func:`graph.viz.columns.read_columns`; ``broader``: the graph's ``skos:broader``
+    links): the same payload, byte for byte, as :func:`aggregate_payload` on its projection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from .columns import cancer_counts
+
+        ids = cols.ids
+        degree = [0] * len(ids)
+        for u in cols.src:
+            degree[u] += 1
+        for v in cols.dst:
+            degree[v] += 1
+        stated, cancer_labels = cancer_counts(cols, broader)
+        labels = {n: cols.label[i] or _short(n) for i, n in enumerate(ids)}
+        empty: list = []
+        entities = {"type": [t or OTHER_TYPE for t in cols.type], "key": cols.key, "curie": cols.curie,
+                    "synonyms": cols.synonyms, "degree": degree, "stated": [stated.get(i, empty) for i in range(len(ids))]}
+        del stated
+        relation_meta = {r: _ontology_relation(r) for r in set(cols.relation)}
+        srcs = cols.sources or {}
+        rows = zip(cols.src, cols.dst, cols.sid, cols.relation, cols.assertion, cols.section, cols.section_title,
+                   cols.row, cols.refs, cols.inferred, cols.summary, cols.context, [None] * len(cols.sid),
+                   [srcs.get(k, "review") for k in cols.sid])
+        source_names = sorted({srcs.get(k, "review") for k in cols.sid}) or ["review"]
+        return _assemble(ids, labels, entities, cancer_labels, rows, len(cols.sid), relation_meta, source_names, ())
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ontology_relation(name: str) -> dict:
+    from ..ontology import load_ontology
+
+    r = load_ontology().relations[name]
+    return {"relation_label": r.label, "sign": r.sign, "symmetric": r.symmetric}
+
+
+def _assemble(ids: list[str], labels: dict, entities: dict, cancer_labels: dict, rows, n_edges: int, meta: dict,
+              source_names: list[str], highlight) -> dict:
+    """The payload from the entities (``entities``: columns type, key, curie, synonyms, degree,
+    stated cancers) and the statement ``rows`` (sorted by subject, object and id), whichever way
+    they were read."""
+    from ..ontology import load_ontology
+
+    ontology = load_ontology()
+    hi = set(highlight)
     strings: dict[str, int] = {}
 
     def s(text) -> int:
@@ -83,14 +144,12 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
         return strings[text]
 
     # entities
-    types = sorted({G.nodes[n].get("type") or OTHER_TYPE for n in ids})
+    types = sorted(set(entities["type"]))
     type_index = {t: i for i, t in enumerate(types)}
-    degree = [G.degree(n) for n in ids]
-    node_type = [type_index[G.nodes[n].get("type") or OTHER_TYPE] for n in ids]
-    stated, cancer_labels = cancer_groups(G, ids, labels)
+    node_type = [type_index[t] for t in entities["type"]]
+    stated = entities["stated"]
     cancer_key = []
-    for n in ids:
-        counts = stated.get(n, [])
+    for counts in stated:
         if not counts:
             cancer_key.append(NO_CANCER)
         elif len(counts) == 1 or counts[0][1] > counts[1][1]:
@@ -101,28 +160,26 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
     group_keys = {"type": [types[t] for t in node_type], "cancer": cancer_key}
 
     # statements
-    relations = sorted({d.get("relation") or "related" for *_, d in edge_list})
+    relations = sorted(meta)
     rel_index = {r: i for i, r in enumerate(relations)}
-    source_names = sorted({(sources or {}).get(str(k), "review") for _, _, k, _ in edge_list}) or ["review"]
     source_index = {name: i for i, name in enumerate(source_names)}
     columns: dict[str, list] = {name: [] for name in ("from", "to", "rel", "id", "assertion", "section", "row", "refs",
                                                       "inferred", "summary", "context", "source", "evidence")}
-    for u, v, k, d in edge_list:
-        columns["from"].append(index[u])
-        columns["to"].append(index[v])
-        columns["rel"].append(rel_index[d.get("relation") or "related"])
-        columns["id"].append(str(k))
-        columns["assertion"].append(s(_assertion_base(d.get("assertion"), str(k))))
-        columns["section"].append(s((d.get("section") or "") + "\t" + (d.get("section_title") or "")))
-        columns["row"].append(d.get("table_row"))
-        columns["refs"].append(list(d.get("references") or []))
-        columns["inferred"].append(list(d.get("inferred_references") or []))
-        columns["summary"].append(s(d.get("summary")))
+    for u, v, k, rel, assertion, section, title, row, refs, inferred, summary, context, evidence, source in rows:
+        columns["from"].append(u)
+        columns["to"].append(v)
+        columns["rel"].append(rel_index[rel])
+        columns["id"].append(k)
+        columns["assertion"].append(s(_assertion_base(assertion, k)))
+        columns["section"].append(s((section or "") + "\t" + (title or "")))
+        columns["row"].append(row)
+        columns["refs"].append(list(refs or []))
+        columns["inferred"].append(list(inferred or []))
+        columns["summary"].append(s(summary))
         columns["context"].append([[s(column), [s(labels.get(x, x) if isinstance(x, str) else x) for x in values]]
-                                   for column, values in sorted((d.get("context") or {}).items(),
-                                                                key=lambda kv: _context_order(kv[0]))])
-        columns["source"].append(source_index[(sources or {}).get(str(k), "review")])
-        columns["evidence"].append([[s(name), s(value)] for name, value in d.get("evidence") or []])
+                                   for column, values in sorted(context, key=lambda kv: _context_order(kv[0]))])
+        columns["source"].append(source_index[source])
+        columns["evidence"].append([[s(name), s(value)] for name, value in evidence or []])
 
     groupings: dict[str, dict] = {}
     totals: dict[str, list] = {}
@@ -152,32 +209,35 @@ def _payload(G: nx.MultiDiGraph, nodes, edges, highlight, sources: dict | None) 
                             "x": places[key][0], "y": places[key][1]})
         groupings[grouping] = {"groups": entries, "member": member_group}
         totals[grouping] = [[a, b, sorted([r, n] for r, n in c.items())] for (a, b), c in sorted(pair_relations.items())]
+    del ends
 
     node_columns = {
         "id": ids,
         "label": [labels[n] for n in ids],
         "type": node_type,
-        "key": [G.nodes[n].get("key") for n in ids],
-        "curie": [G.nodes[n].get("curie") for n in ids],
-        "synonyms": [sorted(G.nodes[n].get("synonyms") or []) for n in ids],
-        "degree": degree,
-        "cancers": [[[s(cancer_labels.get(f) or _short(f)), c] for f, c in stated.get(n, [])] for n in ids],
+        "key": entities["key"],
+        "curie": entities["curie"],
+        "synonyms": entities["synonyms"],
+        "degree": entities["degree"],
+        "cancers": [[[s(cancer_labels.get(f) or _short(f)), c] for f, c in counts] for counts in stated],
         "group": {g: groupings[g].pop("member") for g in groupings},
     }
     columns["strings"] = list(strings)
     type_counts = Counter(node_type)
     rel_counts = Counter(columns["rel"])
+    edges_block = pack(columns)
+    del columns
     return {
         "aggregate": True,
         "cap": MEMBER_CAP,
         "types": [_type_entry(t, ontology, type_counts[i]) for i, t in enumerate(types)],
-        "relations": [_relation_entry(r, G, edge_list, rel_counts[i]) for i, r in enumerate(relations)],
+        "relations": [_relation_entry(r, meta[r], rel_counts[i]) for i, r in enumerate(relations)],
         "sources": source_names,
         "groupings": groupings,
         "totals": totals,
-        "counts": [len(ids), len(edge_list)],
+        "counts": [len(ids), n_edges],
         "pinned": [[i, labels[n], node_type[i]] for i, n in enumerate(ids) if n in hi],
-        "blocks": {"nodes": pack(node_columns), "edges": pack(columns)},
+        "blocks": {"nodes": pack(node_columns), "edges": edges_block},
     }
 
 
@@ -207,10 +267,9 @@ def _type_entry(name: str, ontology, count: int) -> dict:
             "style": _node_style(colour, shape)}
 
 
-def _relation_entry(name: str, G, edge_list, count: int) -> dict:
+def _relation_entry(name: str, d, count: int) -> dict:
     from .style import ARROW_BY_SIGN, SIGN_WORDS
 
-    d = next(d for *_, d in edge_list if (d.get("relation") or "related") == name)
     sign = d.get("sign")
     return {"name": name, "label": d.get("relation_label") or name, "sign": sign, "count": count,
             "symmetric": bool(d.get("symmetric")), "color": RELATION_COLOURS.get(name, OTHER_RELATION_COLOUR),

@@ -151,11 +151,22 @@ def render_aggregate(G: nx.MultiDiGraph, nodes: Iterable[str] | None = None, edg
     ``group_by``: type or cancer; ``sources``: statement id -> the source it comes from."""
     from .aggregate import aggregate_payload
 
+    _check_grouping(group_by)
+    payload = aggregate_payload(G, None if nodes is None else list(nodes), None if edges is None else list(edges),
+                                highlight_nodes, sources)
+    return aggregate_page(payload, title, description, group_by)
+
+
+def _check_grouping(group_by: str) -> None:
     if group_by not in ("type", "cancer"):
         raise VizError(f"a view this large opens grouped (by type or cancer), not by '{group_by}'. "
                        "Fix: --group-by type or cancer, or draw less with --focus, --cancer, --type ...")
-    payload = aggregate_payload(G, None if nodes is None else list(nodes), None if edges is None else list(edges),
-                                highlight_nodes, sources)
+
+
+def aggregate_page(payload: dict, title: str = "ExoKG", description: str = "", group_by: str = "type") -> str:
+    """The aggregated page of a payload made by :func:`~graph.viz.aggregate.aggregate_payload` or
+    :func:`~graph.viz.aggregate.aggregate_columns`."""
+    _check_grouping(group_by)
     payload.update({"title": title, "description": description, "kind": "aggregate", "groupBy": group_by,
                     "options": layout_options(MEMBER_VIEW_NODES, MEMBER_VIEW_NODES), "contextLabels": CONTEXT_LABELS,
                     "visVersion": VIS_VERSION})
