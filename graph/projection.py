@@ -22,7 +22,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .store import cached_beside, store_stamp
+from .store import cached_beside, kept_beside, store_stamp
 from .view import _view, view_code_file
 
 
@@ -39,3 +39,9 @@ def projection(source: Path | str | None = None) -> nx.MultiDiGraph:
 @lru_cache(maxsize=4)
 def _projection(stamp: str, origin: str | None = None) -> nx.MultiDiGraph:
     return cached_beside(stamp, "projection", view_code_file(), lambda: _view(stamp, origin).to_networkx())
+
+
+def projection_is_kept(source: Path | str | None = None) -> bool:
+    """Whether the projection of the graph at ``source`` is already kept beside its store version
+    (so :func:`projection` reads it instead of computing it)."""
+    return kept_beside(store_stamp(source), "projection", view_code_file()).is_file()

@@ -312,6 +312,20 @@ def load_rdflib(source: Path | str | None = None):
 # ---------------------------------------------------------------- derived data cached beside a store version
 
 
+def kept_beside(location: Path | str, name: str, code_file: str | tuple[str, ...], *, plain: bool = False) -> Path:
+    """The file in which :func:`cached_beside` keeps ``name`` beside the store version at
+    ``location`` (it may not exist yet)."""
+    import zlib  # a checksum tells versions of the code apart; hashlib costs 3 ms to import
+
+    checksum = 0
+    for code_path in (code_file,) if isinstance(code_file, str) else code_file:
+        checksum = zlib.crc32(Path(code_path).read_bytes(), checksum)
+    if plain:
+        version = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format may change between versions
+        return sidecar(location, f"{name}-{checksum:08x}.{version}.marshal")
+    return sidecar(location, f"{name}-{checksum:08x}.pickle")
+
+
 def cached_beside(location: Path | str, name: str, code_file: str | tuple[str, ...], compute, *,
                   plain: bool = False):
     """``compute()``, kept on disk beside the store version at ``location`` (a pickle named after
@@ -323,22 +337,15 @@ def cached_beside(location: Path | str, name: str, code_file: str | tuple[str, .
     ``plain=True`` is for a value made of built-in types only (dict, tuple, list, str, int, bool,
     None): it is kept with :mod:`marshal` (per Python version), which a command loads without
     importing pickle (what name resolution and the graph check of every command read)."""
-    import zlib  # a checksum tells versions of the code apart; hashlib costs 3 ms to import
-
-    checksum = 0
-    for code_path in (code_file,) if isinstance(code_file, str) else code_file:
-        checksum = zlib.crc32(Path(code_path).read_bytes(), checksum)
+    path = kept_beside(location, name, code_file, plain=plain)
     if plain:
         import marshal
 
-        version = f"py{sys.version_info[0]}{sys.version_info[1]}"  # marshal's format may change between versions
-        path = sidecar(location, f"{name}-{checksum:08x}.{version}.marshal")
         load, dump = (lambda handle: marshal.loads(handle.read())), marshal.dump  # load(file) reads slowly
         unreadable: tuple[type[Exception], ...] = (OSError, EOFError, ValueError, TypeError)
     else:
         import pickle
 
-        path = sidecar(location, f"{name}-{checksum:08x}.pickle")
         load, dump = pickle.load, partial(pickle.dump, protocol=pickle.HIGHEST_PROTOCOL)
         unreadable = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError)
     try:

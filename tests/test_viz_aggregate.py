@@ -271,6 +271,14 @@ def test_exokg_viz_of_a_large_store_writes_the_aggregated_page(built_dir, tmp_pa
     assert code == 0, err
     assert page.read_text(encoding="utf-8") == viz.render_aggregate(
         H, title="ExoKG: whole graph", description="whole graph", group_by="cancer", sources=origin)
+    # the projection is kept now (computed above): viz reads it, the faster way, and writes the same page
+    from graph.projection import projection_is_kept
+
+    assert projection_is_kept(build)
+    again = tmp_path / "again.html"
+    code, _, err = run_cli(capsys, "viz", "--graph", str(build), "-o", str(again))
+    assert code == 0, err
+    assert again.read_text(encoding="utf-8") == text
 
 
 def test_the_columns_read_from_the_store_give_the_projections_payload(built_dir):

@@ -79,7 +79,7 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
     exokg viz --group-by cancer                  open with one node per cancer
     """
     from ..entities import resolve
-    from ..projection import projection
+    from ..projection import projection, projection_is_kept
     from ..viz import (AGGREGATE_NODES, VizError, construct_view, graph_view, render_aggregate, run_construct, select,
                        write_html)
 
@@ -90,7 +90,9 @@ def viz_command(graph_source, out, focus, hops, cancers, drugs, relations, types
         triples = run_construct(_query_text(construct), graph_source)
         view = construct_view(triples, title=title or "ExoKG CONSTRUCT result", source=graph_source)
     elif not (focus or cancers or drugs or relations or types or certainties) and _review_only(sources) \
-            and _whole_from_store(graph_source, out, title, group_by):
+            and not projection_is_kept(graph_source) and _whole_from_store(graph_source, out, title, group_by):
+        # the whole graph of a store version whose projection was never computed: read in columns, which
+        # costs far less time and memory than computing the projection (a kept projection is faster still)
         return
     else:
         G, origin = _with_sources(projection(graph_source), graph_source, sources)
