@@ -1,9 +1,9 @@
 """Writing the path index (:mod:`graph.pathgraph`) of a store version.
 
-:func:`write_index` streams: the entities, then the assertions of the store are read in batches of
-subjects (the checked view's own reader, :class:`graph.view._Reader`, run on each batch), each batch
-is written to the SQLite file and dropped, so memory holds one batch plus one small row per entity,
-not the whole typed view. The file is the same, row for row, as :func:`write_index_from_view`
+:func:`write_index` streams: the entities, then the assertions of the store are read one subject
+at a time (its triples by index lookup, turned into a Node or Edge by the checked view's own
+reader, :class:`graph.view._Reader`), and each edge is written to the SQLite file and dropped, so
+memory holds the sorted subject IRIs and one small row per entity, not the whole typed view. The file is the same, row for row, as :func:`write_index_from_view`
 writes from the whole view (kept as the reference the tests and ``scripts/bench_path_write.py``
 compare with).
 """
@@ -15,9 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
+import pyoxigraph as ox
+
 from .errors import GraphContentError
 from .storage import GRAPH_BASE
-from .store import LOADED_GRAPH_PREFIX
+from .store import LOADED_GRAPH_PREFIX, query_options
+from .vocab import PREFIXES
 from .terms import normalize_name
 
 REVIEW = "review"
@@ -25,7 +28,6 @@ EXO = "https://w3id.org/exokg/ontology/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ASSERTION_BASE = "https://w3id.org/exokg/assertion/"
-BATCH = 2000  # subjects read per SPARQL query when streaming
 
 
 class IndexWriter:
@@ -92,41 +94,46 @@ class IndexWriter:
 def write_index(stamp: str, path: Path, origin: str | None = None) -> None:
     """Write the path index of store version ``stamp`` to ``path``, streamed (see the module docstring)."""
     from .store import open_store
-    from .view import NODE_ROWS, _Reader
+    from .view import _Reader
 
     store = open_store(stamp)
     reader = _Reader(store, origin or stamp)
     entities = _subjects(store, "SELECT DISTINCT ?e WHERE { ?e exo:curationKey ?key }")
     assertions = _subjects(store, "SELECT DISTINCT ?a WHERE { ?a a exo:Assertion }")
-    if entities is None or assertions is None:  # a blank node cannot be bound in a batch: the whole view
-        return write_index_from_view(stamp, path, origin)
     if not entities and not assertions:  # what read_view refuses, in its words
         raise GraphContentError(
             f"{reader.origin}: holds no ExoKG entity (exo:curationKey) and no exo:Assertion, so it is not an ExoKG "
             "graph. Fix: point --graph at a folder written by `exokg build --out DIR` or at its exokg.nt")
+    graphs = [ox.DefaultGraph(), *query_options(store).get("default_graph", [])[1:]]
     # the view sorts entities by IRI, then stably by key: one small row per entity, its JSON made at once
     rows: list[tuple] = []
-    for start in range(0, len(entities), BATCH):
-        for iri, props in sorted(reader.rows(NODE_ROWS, entities[start:start + BATCH]).items()):
-            node = reader.node(iri, props)
-            rows.append((node.key, node.iri, node.type, json.dumps(node.attributes(), ensure_ascii=False),
-                         node.synonyms, node.label, node.curie))
+    for subject in entities:
+        node = reader.node(subject.value, _triples(store, subject, graphs))
+        rows.append((node.key, node.iri, node.type, json.dumps(node.attributes(), ensure_ascii=False),
+                     node.synonyms, node.label, node.curie))
     rows.sort(key=lambda r: r[0])
-    known = set(entities)
+    known = {e.value for e in entities}
+    del entities
     writer, in_loaded, imported = _open_writer(store, path)
     try:
         for key, iri, kind, attrs, synonyms, label, curie in rows:
             writer.add_node(iri, key, kind, attrs, synonyms, label, curie)
         del rows
-
-        def review_edges():
-            for start in range(0, len(assertions), BATCH):
-                yield from _edge_rows(reader.edges(known, assertions[start:start + BATCH]), in_loaded)
-
-        writer.add_edges(review_edges())
+        edges = (reader.edge(a.value, _triples(store, a, graphs), known) for a in assertions)
+        writer.add_edges(_edge_rows(edges, in_loaded))
         _write_rest(writer, store, imported)
     finally:
         writer.close()
+
+
+def _triples(store, subject, graphs: list) -> dict[str, list]:
+    """Predicate -> objects of ``subject`` in ``graphs`` (the view's default graph: the store's, and
+    the loaded files'), each value once, as :meth:`graph.view._Reader.rows` groups a subject's."""
+    found: dict[str, dict] = {}
+    for graph in graphs:
+        for quad in store.quads_for_pattern(subject, None, None, graph):
+            found.setdefault(quad.predicate.value, {})[quad.object] = None
+    return {p: list(values) for p, values in found.items()}
 
 
 def write_index_from_view(stamp: str, path: Path, origin: str | None = None) -> None:
@@ -146,17 +153,10 @@ def write_index_from_view(stamp: str, path: Path, origin: str | None = None) -> 
         writer.close()
 
 
-def _subjects(store, query: str) -> list[str] | None:
-    """The IRIs ``query`` selects, sorted as the view sorts them; ``None`` when one is a blank node."""
-    import pyoxigraph as ox
-
-    from .store import query_options
-    from .vocab import PREFIXES
-
+def _subjects(store, query: str) -> list:
+    """The subjects ``query`` selects (IRIs or blank nodes), sorted by their value as the view sorts them."""
     terms = {s[0] for s in cast(Any, store.query(query, prefixes=PREFIXES, **query_options(store)))}
-    if any(not isinstance(t, ox.NamedNode) for t in terms):
-        return None
-    return sorted(t.value for t in terms)
+    return sorted(terms, key=lambda t: t.value)
 
 
 def _open_writer(store, path: Path) -> tuple[IndexWriter, dict[str, str], list[tuple[str, str]]]:
@@ -178,8 +178,6 @@ def _edge_rows(edges: Iterable, in_loaded: dict[str, str]) -> Iterable[tuple]:
 
 
 def _write_rest(writer: IndexWriter, store, imported: list[tuple[str, str]]) -> None:
-    from .store import query_options
-
     for name, _title in imported:
         _write_imported(writer, store, name)
     query = "SELECT ?c ?p WHERE { ?c <http://www.w3.org/2004/02/skos/core#broader> ?p }"

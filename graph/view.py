@@ -193,17 +193,10 @@ class _Reader:
         self.relations = {r.uri: r for r in self.ontology.relations.values()}
         self.dropped: Counter = Counter()
 
-    def rows(self, query: str, subjects: list[str] | None = None) -> dict[str, dict[str, list]]:
-        """Subject -> predicate -> objects of ``query`` (whose first variable is the subject), or
-        of those ``subjects`` only (a batch, bound with VALUES)."""
+    def rows(self, query: str) -> dict[str, dict[str, list]]:
         # a dict per property keeps the values in order without repeats: the union of the default and
         # loaded graphs (once a file is loaded) yields a triple once per graph that holds it
         grouped: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-        if subjects is not None:
-            from .query import bind_values
-
-            var = query.split("?", 1)[1].split(None, 1)[0]
-            query = bind_values(query, {var: [ox.NamedNode(s) for s in subjects]})
         triples = cast(ox.QuerySolutions, self.store.query(query, prefixes=PREFIXES, **query_options(self.store)))
         for s in triples:
             grouped[s[0].value][s[1].value][s[2]] = None
@@ -249,12 +242,12 @@ class _Reader:
         self.fail(what, iri, f"has {name} \"{text}\", which is not a valid xsd:{datatype.removeprefix(XSD)}",
                   f"correct the value of {name}, or rebuild the graph with `exokg build`")
 
-    def nodes(self, subjects: list[str] | None = None) -> list[Node]:
-        """The entities (of ``subjects`` only, when given), sorted by key."""
-        out = [self.node(iri, props) for iri, props in sorted(self.rows(NODE_ROWS, subjects).items())]
+    def nodes(self) -> list[Node]:
+        out = [self.node(iri, props) for iri, props in sorted(self.rows(NODE_ROWS).items())]
         return sorted(out, key=lambda n: n.key)
 
     def node(self, iri: str, props: dict[str, list]) -> Node:
+        """The checked entity ``iri`` from its triples (predicate -> object terms, as :meth:`rows` groups them)."""
         for p, values in props.items():
             if p not in ENTITY_PREDICATES and p not in self.relations:  # relation triples: checked later
                 self.dropped[f"entity property {p}"] += len(values)
@@ -281,9 +274,9 @@ class _Reader:
             out.append((numbers[ref.value], ref.value))
         return sorted(out)
 
-    def edges(self, known: set[str], subjects: list[str] | None = None) -> list[Edge]:
-        """The assertions (of ``subjects`` only, when given), sorted by IRI; ``known``: the entity IRIs."""
-        return [self.edge(iri, props, known) for iri, props in sorted(self.rows(ASSERTION_ROWS, subjects).items())]
+    def edges(self, known: set[str]) -> list[Edge]:
+        self.tables  # noqa: B018 - read (and checked) first, even when there is no assertion
+        return [self.edge(iri, props, known) for iri, props in sorted(self.rows(ASSERTION_ROWS).items())]
 
     @cached_property
     def tables(self) -> tuple[dict, dict]:
@@ -299,6 +292,7 @@ class _Reader:
         return sections, numbers
 
     def edge(self, iri: str, props: dict[str, list], known: set[str]) -> Edge:
+        """The checked assertion ``iri`` from its triples; ``known``: the IRIs of the entities."""
         sections, numbers = self.tables
         for p, values in props.items():
             if p not in ASSERTION_PREDICATES:

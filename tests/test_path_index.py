@@ -202,7 +202,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 @pytest.mark.parametrize("graph", ["curated", "loaded", "imported"])
 def test_the_streamed_writer_writes_the_same_rows_as_the_view_based_one(graph, built_dir, tmp_path, capsys, request):
-    """write_index reads the store a batch of subjects at a time; every table of its file holds the
+    """write_index reads the store one subject at a time; every table of its file holds the
     rows, in the order, that the whole-view writer puts there: on the curated build, with a loaded
     file that repeats one assertion and adds an edge and a node, and with an imported resource."""
     from graph import pathindex_write
@@ -218,12 +218,7 @@ def test_the_streamed_writer_writes_the_same_rows_as_the_view_based_one(graph, b
         assert code == 0, err
     stamp = store_stamp(build)
     pathindex_write.write_index_from_view(stamp, tmp_path / "view.sqlite", str(build))
-    old_batch = pathindex_write.BATCH
-    pathindex_write.BATCH = 7  # many batches even on the small graph
-    try:
-        pathindex_write.write_index(stamp, tmp_path / "streamed.sqlite", str(build))
-    finally:
-        pathindex_write.BATCH = old_batch
+    pathindex_write.write_index(stamp, tmp_path / "streamed.sqlite", str(build))
     expected, found = _index_rows(tmp_path / "view.sqlite"), _index_rows(tmp_path / "streamed.sqlite")
     assert expected["nodes"] and expected["edges"] and expected["names"]
     if graph == "loaded":
