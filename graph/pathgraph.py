@@ -38,31 +38,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ResolutionError, UnknownSourceError
-from .pathindex_write import IndexWriter, write_index  # noqa: F401 - the writer, here where it always was
+from .pathindex_write import INDEXES, SCHEMA, IndexWriter, write_index  # noqa: F401 - the writer, here where it always was
 from .storage import sidecar
 from .store import store_stamp
 from .terms import normalize_name
 
 REVIEW = "review"
 ALL = "all"
-SCHEMA = """
-CREATE TABLE sources(id INTEGER PRIMARY KEY, name TEXT UNIQUE, title TEXT, kind TEXT);
-CREATE TABLE nodes(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, key TEXT, type TEXT, attrs TEXT, degree INTEGER);
-CREATE TABLE names(name TEXT, tier INTEGER, node INTEGER);
-CREATE TABLE edges(id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, key TEXT, source INTEGER,
-                   relation TEXT, sign INTEGER, symmetric INTEGER, context TEXT, attrs TEXT);
-CREATE TABLE broader(child TEXT, parent TEXT);
-CREATE TABLE drug_context(value TEXT, node INTEGER, source INTEGER);
-"""
-INDEXES = """
-CREATE INDEX nodes_key ON nodes(key);
-CREATE INDEX names_name ON names(name, tier);
-CREATE INDEX edges_src ON edges(src, source, relation, symmetric, dst, sign);
-CREATE INDEX edges_dst ON edges(dst, source, relation, symmetric, src, sign);
-CREATE INDEX drug_context_node ON drug_context(node, value, source);
-CREATE UNIQUE INDEX edges_key ON edges(key);
-UPDATE nodes SET degree = (SELECT count(*) FROM edges WHERE src = nodes.id) + (SELECT count(*) FROM edges WHERE dst = nodes.id);
-"""
 EXO = "https://w3id.org/exokg/ontology/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
