@@ -243,23 +243,25 @@ class _Reader:
                   f"correct the value of {name}, or rebuild the graph with `exokg build`")
 
     def nodes(self) -> list[Node]:
-        out = []
-        for iri, props in sorted(self.rows(NODE_ROWS).items()):
-            for p, values in props.items():
-                if p not in ENTITY_PREDICATES and p not in self.relations:  # relation triples: checked later
-                    self.dropped[f"entity property {p}"] += len(values)
-            types = [t.value for t in props.get(RDF + "type", [])]
-            own = [t.removeprefix(EXO) for t in types if t.startswith(EXO)]
-            if len(own) != 1:
-                self.fail("entity", iri, f"has {len(own)} ExoKG types ({', '.join(own) or 'none'}), expected one",
-                          "give it one rdf:type from the ontology (e.g. exo:Gene), or rebuild with `exokg build`")
-            if len(types) > len(own):
-                self.dropped["entity property rdf:type outside the ontology"] += len(types) - len(own)
-            cells = {f.name: self.value("entity", iri, f, props.get(f.metadata["predicate"], []))
-                     for f in _columns(Node)}
-            out.append(Node(iri=iri, type=own[0], classes=tuple(sorted(self.ontology.classes.get(own[0], {own[0]}))),
-                            **cells))
+        out = [self.node(iri, props) for iri, props in sorted(self.rows(NODE_ROWS).items())]
         return sorted(out, key=lambda n: n.key)
+
+    def node(self, iri: str, props: dict[str, list]) -> Node:
+        """The checked entity ``iri`` from its triples (predicate -> object terms, as :meth:`rows` groups them)."""
+        for p, values in props.items():
+            if p not in ENTITY_PREDICATES and p not in self.relations:  # relation triples: checked later
+                self.dropped[f"entity property {p}"] += len(values)
+        types = [t.value for t in props.get(RDF + "type", [])]
+        own = [t.removeprefix(EXO) for t in types if t.startswith(EXO)]
+        if len(own) != 1:
+            self.fail("entity", iri, f"has {len(own)} ExoKG types ({', '.join(own) or 'none'}), expected one",
+                      "give it one rdf:type from the ontology (e.g. exo:Gene), or rebuild with `exokg build`")
+        if len(types) > len(own):
+            self.dropped["entity property rdf:type outside the ontology"] += len(types) - len(own)
+        cells = {f.name: self.value("entity", iri, f, props.get(f.metadata["predicate"], []))
+                 for f in _columns(Node)}
+        return Node(iri=iri, type=own[0], classes=tuple(sorted(self.ontology.classes.get(own[0], {own[0]}))),
+                    **cells)
 
     def numbered(self, iri: str, refs: list, numbers: dict, verb: str) -> list[tuple[int, str]]:
         """(number, IRI) of each reference an assertion cites or infers, sorted; a reference without
@@ -273,6 +275,12 @@ class _Reader:
         return sorted(out)
 
     def edges(self, known: set[str]) -> list[Edge]:
+        self.tables  # noqa: B018 - read (and checked) first, even when there is no assertion
+        return [self.edge(iri, props, known) for iri, props in sorted(self.rows(ASSERTION_ROWS).items())]
+
+    @cached_property
+    def tables(self) -> tuple[dict, dict]:
+        """(section IRI -> (number, title), reference IRI -> number)."""
         sections = {}
         for s in cast(ox.QuerySolutions, self.store.query(SECTION_ROWS, prefixes=PREFIXES, **query_options(self.store))):
             sections[s["s"].value] = (s["number"].value, s["title"].value if s["title"] is not None else "")
@@ -281,49 +289,51 @@ class _Reader:
                                                           **query_options(self.store))):
             numbers[s["r"].value] = self.convert("reference", s["r"].value, EXO + "referenceNumber", XSD + "integer",
                                                  s["number"])
-        out = []
-        for iri, props in sorted(self.rows(ASSERTION_ROWS).items()):
-            for p, values in props.items():
-                if p not in ASSERTION_PREDICATES:
-                    self.dropped[f"assertion property {p}"] += len(values)
-            predicate = props.get(RDF + "predicate", [])
-            if len(predicate) != 1:
-                self.fail("assertion", iri, f"has {len(predicate)} rdf:predicate values, expected one",
-                          "give it exactly one rdf:predicate, a relation of the ontology, or rebuild with `exokg build`")
-            relation = self.relations.get(predicate[0].value)
-            if relation is None:
-                self.fail("assertion", iri, f"asserts {predicate[0]}, which is not a relation of the ontology",
-                          "use one of " + ", ".join(sorted(r.name for r in self.relations.values()))
-                          + " (exo: namespace), or rebuild with `exokg build`")
-            section = props.get(EXO + "section", [])
-            if len(section) != 1:
-                self.fail("assertion", iri, f"has {len(section)} exo:section values, expected one",
-                          "give it the section of the review it was curated from, or rebuild with `exokg build`")
-            if section[0].value not in sections:
-                self.fail("assertion", iri, f"names section {section[0]}, which the graph does not describe "
-                          "(no exo:Section with an exo:sectionNumber)",
-                          "use a section of the review's sections.tsv, or rebuild with `exokg build`")
-            refs = self.numbered(iri, props.get(EXO + "citesReference", []), numbers, "cites")
-            inferred = self.numbered(iri, props.get(EXO + "inferredReference", []), numbers, "infers")
-            context: dict[str, list[str]] = {c: [] for c in CONTEXT_COLUMNS}
-            for predicate_iri, col in _COLUMN_BY_PREDICATE.items():
-                context[col] = sorted(v.value for v in props.get(predicate_iri, []))
-            cells = {f.name: self.value("assertion", iri, f, props.get(f.metadata["predicate"], []))
-                     for f in _columns(Edge)}
-            for end in ("source", "target"):
-                if cells[end] not in known:
-                    self.fail("assertion", iri, f"has {_curie(RDF + ('subject' if end == 'source' else 'object'))} "
-                              f"<{cells[end]}>, which is not an entity of the graph (no exo:curationKey)",
-                              "describe that entity in the curated tables, or rebuild with `exokg build`")
-            number, title = sections[section[0].value]
-            out.append(Edge(
-                id=iri.removeprefix(ASSERTION_BASE), assertion=iri, relation=relation.name,
-                relation_label=relation.label, sign=relation.sign, symmetric=relation.symmetric,
-                context=tuple((c, tuple(context[c])) for c in CONTEXT_COLUMNS), section=number, section_title=title,
-                references=tuple(n for n, _ in refs), reference_ids=tuple(i for _, i in refs),
-                inferred_references=tuple(n for n, _ in inferred), inferred_reference_ids=tuple(i for _, i in inferred),
-                **cells))
-        return out
+        return sections, numbers
+
+    def edge(self, iri: str, props: dict[str, list], known: set[str]) -> Edge:
+        """The checked assertion ``iri`` from its triples; ``known``: the IRIs of the entities."""
+        sections, numbers = self.tables
+        for p, values in props.items():
+            if p not in ASSERTION_PREDICATES:
+                self.dropped[f"assertion property {p}"] += len(values)
+        predicate = props.get(RDF + "predicate", [])
+        if len(predicate) != 1:
+            self.fail("assertion", iri, f"has {len(predicate)} rdf:predicate values, expected one",
+                      "give it exactly one rdf:predicate, a relation of the ontology, or rebuild with `exokg build`")
+        relation = self.relations.get(predicate[0].value)
+        if relation is None:
+            self.fail("assertion", iri, f"asserts {predicate[0]}, which is not a relation of the ontology",
+                      "use one of " + ", ".join(sorted(r.name for r in self.relations.values()))
+                      + " (exo: namespace), or rebuild with `exokg build`")
+        section = props.get(EXO + "section", [])
+        if len(section) != 1:
+            self.fail("assertion", iri, f"has {len(section)} exo:section values, expected one",
+                      "give it the section of the review it was curated from, or rebuild with `exokg build`")
+        if section[0].value not in sections:
+            self.fail("assertion", iri, f"names section {section[0]}, which the graph does not describe "
+                      "(no exo:Section with an exo:sectionNumber)",
+                      "use a section of the review's sections.tsv, or rebuild with `exokg build`")
+        refs = self.numbered(iri, props.get(EXO + "citesReference", []), numbers, "cites")
+        inferred = self.numbered(iri, props.get(EXO + "inferredReference", []), numbers, "infers")
+        context: dict[str, list[str]] = {c: [] for c in CONTEXT_COLUMNS}
+        for predicate_iri, col in _COLUMN_BY_PREDICATE.items():
+            context[col] = sorted(v.value for v in props.get(predicate_iri, []))
+        cells = {f.name: self.value("assertion", iri, f, props.get(f.metadata["predicate"], []))
+                 for f in _columns(Edge)}
+        for end in ("source", "target"):
+            if cells[end] not in known:
+                self.fail("assertion", iri, f"has {_curie(RDF + ('subject' if end == 'source' else 'object'))} "
+                          f"<{cells[end]}>, which is not an entity of the graph (no exo:curationKey)",
+                          "describe that entity in the curated tables, or rebuild with `exokg build`")
+        number, title = sections[section[0].value]
+        return Edge(
+            id=iri.removeprefix(ASSERTION_BASE), assertion=iri, relation=relation.name,
+            relation_label=relation.label, sign=relation.sign, symmetric=relation.symmetric,
+            context=tuple((c, tuple(context[c])) for c in CONTEXT_COLUMNS), section=number, section_title=title,
+            references=tuple(n for n, _ in refs), reference_ids=tuple(i for _, i in refs),
+            inferred_references=tuple(n for n, _ in inferred), inferred_reference_ids=tuple(i for _, i in inferred),
+            **cells)
 
     def count_unread(self, nodes: list[Node], edges: list[Edge]) -> None:
         """Triples about anything but entities, assertions, sections and publications, and direct

@@ -29,7 +29,7 @@ GROUPS = {
     "core": "errors vocab terms identifiers ontology model output",
     "ingest": "review_text curation rdf storage build validate",
     "store": "store view graphcheck stats entities completeness coverage projection hierarchy",
-    "use": "conflicts load sparql query competency querypool server remote hops paths paths_render explain pathgraph viz export ingest api commands cli",
+    "use": "conflicts load sparql query competency querypool server remote hops paths paths_render explain pathgraph pathindex_write viz export ingest api commands cli",
 }
 BUILDS_ON = {"ingest": ["core"], "store": ["ingest"], "use": ["store"]}  # group -> the groups it builds on directly
 COMMAND_LINE = {"commands", "cli"}

@@ -162,3 +162,72 @@ def test_the_index_is_kept_per_store_version_reused_by_later_processes_and_remad
     (fresh,) = _index_files(build)  # the old version went away with its index
     assert fresh != index and fresh.name.startswith(Path(os.readlink(build / "store")).name + ".paths-")
     assert third.returncode == 0 and "@mirtarbase" in third.stdout, third.stderr
+
+
+def _index_rows(file: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(file) as db:
+        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+
+
+def _copied_into_a_loaded_file(build: Path, tmp_path: Path) -> Path:
+    """An N-Triples file holding one of the build's assertions as it is (so it is in both graphs),
+    the same assertion again under a new IRI and a copy of one entity under a new IRI and key (so
+    the loaded file brings an edge and a node of its own)."""
+    import pyoxigraph as ox
+
+    from graph.store import open_store
+
+    store = open_store(build)
+    exo = "https://w3id.org/exokg/ontology/"
+    assertion = next(iter(store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(exo + "Assertion"),
+                                                  ox.DefaultGraph()))).subject
+    entity = next(iter(store.quads_for_pattern(None, ox.NamedNode(exo + "curationKey"), None, ox.DefaultGraph())))
+    new_entity, new_assertion = ox.NamedNode("http://example.org/copied-entity"), ox.NamedNode("http://example.org/copied-assertion")
+    lines = []
+    for q in store.quads_for_pattern(assertion, None, None, ox.DefaultGraph()):
+        lines.append(f"{q.subject} {q.predicate} {q.object} .")
+        obj = new_entity if q.predicate.value.endswith("#object") else q.object
+        lines.append(f"{new_assertion} {q.predicate} {obj} .")
+    for q in store.quads_for_pattern(entity.subject, None, None, ox.DefaultGraph()):
+        obj = ox.Literal("copied-entity") if q.predicate.value == exo + "curationKey" else q.object
+        lines.append(f"{new_entity} {q.predicate} {obj} .")
+    file = tmp_path / "copied.nt"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return file
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@pytest.mark.parametrize("graph", ["curated", "loaded", "imported"])
+def test_the_streamed_writer_writes_the_same_rows_as_the_view_based_one(graph, built_dir, tmp_path, capsys, request):
+    """write_index reads the store one subject at a time; every table of its file holds the
+    rows, in the order, that the whole-view writer puts there: on the curated build, with a loaded
+    file that repeats one assertion and adds an edge and a node, and with an imported resource."""
+    from graph import pathindex_write
+    from graph.store import store_stamp
+
+    if graph == "imported":
+        build = request.getfixturevalue("imported")
+    else:
+        build = tmp_path / "build"
+        shutil.copytree(built_dir, build, symlinks=True)
+    if graph == "loaded":
+        code, _, err = run_cli(capsys, "load", str(_copied_into_a_loaded_file(build, tmp_path)), "--graph", str(build))
+        assert code == 0, err
+    stamp = store_stamp(build)
+    pathindex_write.write_index_from_view(stamp, tmp_path / "view.sqlite", str(build))
+    pathindex_write.write_index(stamp, tmp_path / "streamed.sqlite", str(build))
+    expected, found = _index_rows(tmp_path / "view.sqlite"), _index_rows(tmp_path / "streamed.sqlite")
+    assert expected["nodes"] and expected["edges"] and expected["names"]
+    if graph == "loaded":
+        assert {s[1] for s in expected["sources"]} > {"review"}
+        sources = {s[0]: s[1] for s in expected["sources"]}
+        assert any(sources[e[4]] != "review" for e in expected["edges"])
+        assert any(n[1] == "http://example.org/copied-entity" for n in expected["nodes"])
+    if graph == "imported":
+        assert any(s[3] == "imported" for s in expected["sources"])
+    assert found.keys() == expected.keys()
+    for table in expected:
+        assert found[table] == expected[table], table
