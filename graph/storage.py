@@ -106,11 +106,12 @@ def _sweep(versions: Path, keep: Path | None) -> None:
 # default graph (graph.store.memory_store reads that file instead of the store while it is unchanged).
 DEFAULT_GRAPH_FILE_STAMP = "exokg-nt.stamp"
 
-def _file_stamp(path: Path) -> str:
-    """What changes whenever the file at ``path`` may have: real path, device, inode, size,
-    modification and change times (the change time moves on every write and cannot be set back)."""
+def change_stamp(path: Path) -> tuple:
+    """What changes whenever a file's content may have: its real path, device and inode, size, and
+    modification and change times (the change time moves on every write and cannot be set back,
+    so a rewrite that restores the modification time still gives a new stamp)."""
     stat = path.stat()
-    return repr((str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def record_default_graph_file(build_dir: Path | str) -> None:
@@ -122,7 +123,7 @@ def record_default_graph_file(build_dir: Path | str) -> None:
         return
     stamp = sidecar(version, DEFAULT_GRAPH_FILE_STAMP)
     temporary = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
-    temporary.write_text(_file_stamp(build_dir / "exokg.nt"), encoding="utf-8")
+    temporary.write_text(repr(change_stamp(build_dir / "exokg.nt")), encoding="utf-8")
     os.replace(temporary, stamp)
 
 
@@ -133,7 +134,7 @@ def default_graph_file_unchanged(build_dir: Path | str) -> bool:
     version = current_version(build_dir)
     try:
         recorded = sidecar(version, DEFAULT_GRAPH_FILE_STAMP).read_text(encoding="utf-8") if version else None
-        return recorded == _file_stamp(build_dir / "exokg.nt")
+        return recorded == repr(change_stamp(build_dir / "exokg.nt"))
     except OSError:
         return False
 

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from .errors import GraphContentError, GraphNotFoundError, StoreError
 from .storage import (DESCRIPTION_GRAPH, GRAPH_BASE, STORE, VERSIONS, add_ontology, current_version,  # noqa: F401
-                      default_graph_file_unchanged,
+                      change_stamp, default_graph_file_unchanged,
                       lock, sidecar, writable_store)
 
 FORMATS_BY_SUFFIX = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
@@ -138,17 +138,9 @@ def _folder_store(folder: Path) -> Path:
     return target
 
 
-def _change_stamp(path: Path) -> tuple:
-    """What changes whenever a file's content may have: its real path, device and inode, size, and
-    modification and change times (the change time moves on every write and cannot be set back,
-    so a rewrite that restores the modification time still gives a new stamp)."""
-    stat = path.stat()
-    return str(path.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
-
-
 @lru_cache(maxsize=16)
 def _digest_of(stamp: tuple) -> str:
-    """The SHA-256 of the file with this :func:`_change_stamp`, remembered under the cache (a file
+    """The SHA-256 of the file with this :func:`graph.storage.change_stamp`, remembered under the cache (a file
     per stamp), so that a big file given with --graph is read and hashed by the first command
     only, not at the start of every command."""
     import hashlib
@@ -173,7 +165,7 @@ def _digest_of(stamp: tuple) -> str:
 
 def _file_store(path: Path) -> Path:
     """The cached store of a lone RDF file (made on first use)."""
-    digest = _digest_of(_change_stamp(path))
+    digest = _digest_of(change_stamp(path))
     folder = cache_root() / "stores" / digest[:32]
     if is_store_dir(folder):
         return folder
